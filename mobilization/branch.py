@@ -1,0 +1,365 @@
+"""The village Party branch: its meetings, agenda and method (design mechanisms 1-3, 6-9).
+
+The branch is a model component, not a grid agent. Its *method* is a dose: the share of
+its meetings that take up an item on the people's vital interests, and whether it learns
+which item from the households or picks one of its own.
+
+Chen Yun (1939): "At meetings, therefore, a district Party committee, Party branch or group
+should always include on its agenda an item addressing the vital interests of the people
+in its area." Most branches instead "limit themselves to enlisting a few recruits for the
+Party and the army and collecting a given amount of grain and army shoes ... merely by
+assigning quotas". The good branch discussed such problems "at six out of ten meetings".
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .population import (
+    ACTIVE,
+    ACTIVIST,
+    INTEREST,
+    LEVY,
+    NOMINAL,
+    PARTY,
+    PRESENT,
+    PRICES,
+    RENT,
+    VILLAGER,
+)
+from .quotas import GOODS, spread
+from .welfare import (
+    MEASURES,
+    P_DAILY,
+    P_HEAD,
+    P_INTEREST,
+    P_LEVY,
+    P_PRICES,
+    P_RENT,
+    P_SOLDIERS,
+    P_WOMEN,
+    PROBLEMS,
+    Measure,
+    affected_people,
+    apply_measure,
+)
+
+if TYPE_CHECKING:
+    from .model import VillageModel
+
+
+def _sigmoid(x: np.ndarray | float, slope: float) -> np.ndarray | float:
+    return 1.0 / (1.0 + np.exp(-slope * x))
+
+
+@dataclass(frozen=True)
+class Campaign:
+    """One struggle for a welfare measure, as the branch's record keeps it."""
+
+    week: int
+    measure: str
+    participants: int
+    strength: float
+    needed: float
+    won: bool
+
+
+class Branch:
+    """The village Party branch and its method."""
+
+    def __init__(self, vital_interest_share: float, learn_from_masses: bool,
+                 meeting_interval: int) -> None:
+        self.vital_interest_share = vital_interest_share
+        self.learn_from_masses = learn_from_masses
+        self.meeting_interval = meeting_interval
+        self.meetings = 0
+        self.vital_meetings = 0
+        self.won: list[str] = []
+        self.campaigns: list[Campaign] = []
+        self.last_win_week = -10**9
+        self.expelled = 0
+
+    # --- mechanism 1: meetings and their agenda --------------------------------------
+    def meets(self, week: int) -> bool:
+        return week % self.meeting_interval == 0
+
+    def next_item_is_vital(self) -> bool:
+        """Spread vital-interest meetings evenly: meeting k takes up the people's vital
+        interests when the running count ceil(k * share) steps up, so exactly 6 of every
+        10 meetings do at share 0.6 and none do at 0."""
+        k, s = self.meetings, self.vital_interest_share
+        return math.ceil(round((k + 1) * s, 9)) > math.ceil(round(k * s, 9))
+
+    def hold_meeting(self, model: VillageModel) -> str:
+        """Hold one branch meeting; returns its agenda ('vital' or 'quota')."""
+        vital = self.next_item_is_vital()
+        self.meetings += 1
+        if vital:
+            self.vital_meetings += 1
+            measure = self.choose_measure(model)
+            if measure is not None:
+                self.campaign(model, measure)
+            self.admit_activists(model)
+            return "vital"
+        self.assign_quotas(model)
+        self.party_drive(model)
+        return "quota"
+
+    # --- mechanism 2: learning from the masses ---------------------------------------
+    def reported_problems(self, model: VillageModel) -> np.ndarray:
+        """How strongly the households report each problem (one score per problem).
+
+        Each household weighs its burdens by its grievance; soldiers' families report the
+        burdens shifted onto them, fearful households report the village head, and women
+        report their own exclusion from village affairs. Chen Yun: "only the people know
+        their own problems".
+        """
+        s, gov = model.village, model.government
+        present_h = np.bincount(s.household, weights=s.present, minlength=s.n_households) > 0
+        g_h = s.household_mean(s.grievance, s.present) * present_h
+        b = s.burden
+        scores = np.zeros(len(PROBLEMS))
+        scores[P_RENT] = (g_h * b[:, RENT]).sum()
+        scores[P_INTEREST] = (g_h * b[:, INTEREST]).sum()
+        scores[P_LEVY] = (g_h * (b[:, LEVY] * gov.levy_multiplier(s, model.p["levy_shift"])
+                                 + s.assessed)).sum()
+        scores[P_PRICES] = (g_h * b[:, PRICES]).sum()
+        # Soldiers' families report the burdens shifted onto them and the fields left
+        # untilled; women report their exclusion from village affairs.
+        sf = s.soldier_family() & present_h
+        shifted = 0.5 if gov.gentry_rule else 0.2
+        scores[P_SOLDIERS] = float(((shifted + 0.5 * g_h) * sf).sum())
+        fear_h = s.household_mean(s.fear, s.present) * present_h
+        scores[P_HEAD] = 0.3 * fear_h.sum() if gov.gentry_rule else 0.0
+        women = s.present & s.female & s.working_age
+        scores[P_WOMEN] = 0.3 * s.grievance[women].sum() / max(model.p["household_size"], 1)
+        scores[P_DAILY] = 0.02 * g_h.sum()
+        return scores
+
+    def open_measures(self) -> list[Measure]:
+        return [m for m in MEASURES if m.repeatable or m.key not in self.won]
+
+    def choose_measure(self, model: VillageModel) -> Measure | None:
+        """The item for a vital-interest meeting.
+
+        A branch that learns from the masses talks the problems over with the households
+        and takes up the one whose reported weight times its chance of being won now is
+        highest: "their own urgent demands -- demands that can and must be met
+        immediately". One that does not picks one of its own ideas at random. "Our local
+        Party organs ... must gather opinions from the masses before they can make sound
+        decisions."
+        """
+        open_ = self.open_measures()
+        if not open_:
+            return None
+        if not self.learn_from_masses:
+            return open_[int(model.rng.integers(len(open_)))]
+        scores = self.reported_problems(model)
+        value = {m.key: scores[m.problem] * self.chance_of_winning(model, m) for m in open_}
+        return max(open_, key=lambda m: (value[m.key], -MEASURES.index(m)))
+
+    def participation(self, model: VillageModel, measure: Measure
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Who is concerned by a measure, each one's chance of taking part in the struggle
+        for it, and who leads it regardless (genuine Party members and activists)."""
+        s = model.village
+        concerned = affected_people(s, measure, model.week)
+        active = s.membership == ACTIVE
+        leaders = s.present & s.working_age & (
+            (s.role == ACTIVIST) | ((s.role == PARTY) & ~s.bad_element)
+        )
+        will = 0.6 * s.grievance + 0.4 * s.trust + 0.3 * active - 0.6 * s.fear
+        chance = np.where(concerned, _sigmoid(will - 0.45, 8.0), 0.0)
+        return concerned, chance, leaders
+
+    def strength(self, model: VillageModel, taking_part: np.ndarray) -> float:
+        """Organized strength: the share of working-age villagers present who take part,
+        active members of mass organizations counting double."""
+        s = model.village
+        adults = max(int((s.present & s.working_age).sum()), 1)
+        organized = int((taking_part & (s.membership == ACTIVE)).sum())
+        return (int(taking_part.sum()) + organized) / adults
+
+    def needed(self, model: VillageModel, measure: Measure) -> float:
+        """Strength a struggle needs: a base threshold plus gentry obstruction of decrees."""
+        p = model.p
+        return p["struggle_threshold"] + model.government.obstruction(p["obstruction"],
+                                                                      measure.decree)
+
+    def chance_of_winning(self, model: VillageModel, measure: Measure) -> float:
+        """The branch's estimate, from expected turnout, of winning a struggle now."""
+        _, chance, leaders = self.participation(model, measure)
+        expected = np.maximum(chance, leaders)
+        s = model.village
+        adults = max(int((s.present & s.working_age).sum()), 1)
+        organized = float(np.dot(expected, s.membership == ACTIVE))
+        strength = (float(expected.sum()) + organized) / adults
+        return float(_sigmoid(strength - self.needed(model, measure), 12.0))
+
+    # --- mechanisms 3, 4, 8: struggle for a measure ----------------------------------
+    def campaign(self, model: VillageModel, measure: Measure) -> Campaign:
+        """Mobilize the households a measure concerns and struggle for it.
+
+        Villagers take part according to grievance, trust and organization, held back by
+        fear; the branch's members and activists lead. Decrees win only where organized
+        strength overcomes gentry obstruction: "When we have formulated a policy for
+        improving the people's welfare, we must also rely on the masses themselves to
+        enforce it." Taking part in a won struggle raises consciousness and trust far more
+        than the benefit alone: "they will learn through their own experience that their
+        strength lies in unity and organization ... Only then will leaders emerge".
+        """
+        rng = model.rng
+        concerned, chance, leaders = self.participation(model, measure)
+        takes_part = (rng.random(model.village.n) < chance) | leaders
+        n_part = int(takes_part.sum())
+        strength = self.strength(model, takes_part)
+        needed = self.needed(model, measure)
+        won = bool(rng.random() < _sigmoid(strength - needed, 12.0))
+        record = Campaign(model.week, measure.key, n_part, strength, needed, won)
+        self.campaigns.append(record)
+        if won:
+            self._win(model, measure, takes_part, concerned)
+        else:
+            self._lose(model, takes_part)
+        return record
+
+    def _win(self, model: VillageModel, measure: Measure, took_part: np.ndarray,
+             concerned: np.ndarray) -> None:
+        s, gov, gain = model.village, model.government, model.p["struggle_gain"]
+        if not measure.repeatable:
+            self.won.append(measure.key)
+        self.last_win_week = model.week
+        apply_measure(s, measure)
+        if measure.key == "soldier_family_care":
+            gov.soldier_family_care = True
+        elif measure.key == "elected_representatives":
+            gov.elected = True
+            gov.week_elected = model.week
+            gov.gentry_power *= 0.5
+        elif measure.key == "womens_association":
+            model.womens_association = True
+        if measure.decree:
+            gov.gentry_power *= 0.85
+        # Struggle teaches; the benefit alone teaches little.
+        s.consciousness[took_part] += gain * (1.0 - s.consciousness[took_part])
+        s.trust[took_part] += gain * (1.0 - s.trust[took_part])
+        s.fear[took_part] *= 0.7
+        benefit = concerned & ~took_part
+        s.trust[benefit] += 0.3 * gain * (1.0 - s.trust[benefit])
+        s.consciousness[benefit] += 0.1 * gain * (1.0 - s.consciousness[benefit])
+        s.membership[took_part & s.working_age] = ACTIVE
+        emerging = took_part & (s.role == VILLAGER) & (s.consciousness >= 0.6) & (
+            s.trust >= 0.6
+        )
+        chosen = np.flatnonzero(emerging & (model.rng.random(s.n) < 0.2))
+        for i in chosen:
+            model.promote(int(i), ACTIVIST)
+
+    def _lose(self, model: VillageModel, took_part: np.ndarray) -> None:
+        s, gov = model.village, model.government
+        s.fear[took_part] += 0.15 * (1.0 - s.fear[took_part])
+        s.trust[took_part] -= 0.05 * s.trust[took_part]
+        gov.gentry_power += 0.05 * (1.0 - gov.gentry_power)
+
+    # --- mechanism 6: quotas by assignment ---------------------------------------------
+    def assign_quotas(self, model: VillageModel) -> None:
+        """Assign what is still due to households by order.
+
+        Households pay in proportion to their trust; a gentry-held government lays the
+        assessment on the poor and soldiers' families; every assessment costs trust.
+        Named men are pressed to enlist for the recruit quota.
+        """
+        s, gov, p, book = model.village, model.government, model.p, model.quotas
+        present_h = np.bincount(s.household, weights=s.present, minlength=s.n_households) > 0
+        trust_h = s.household_mean(s.trust, s.present)
+        weights = present_h * gov.levy_multiplier(s, p["levy_shift"])
+        cost = np.zeros(s.n_households)
+        for kind in GOODS:
+            due = book.outstanding(kind)
+            if due <= 0:
+                continue
+            share = spread(due, weights)
+            paid = share * (0.2 + 0.6 * trust_h)
+            book.deliver(kind, float(paid.sum()))
+            s.assessed += paid
+            cost += share
+        if cost.any():
+            # A full period's quota laid on a household by order costs it assignment_cost.
+            per_period = p["grain_quota"] + p["bond_quota"] + p["shoe_quota"]
+            rel = cost / max(per_period, 1e-12)
+            s.trust *= 1.0 - p["assignment_cost"] * np.minimum(rel, 3.0)[s.household]
+        self._press_recruits(model)
+        np.clip(s.trust, 0.0, 1.0, out=s.trust)
+
+    def _press_recruits(self, model: VillageModel) -> None:
+        s, p, book, rng = model.village, model.p, model.quotas, model.rng
+        due = math.ceil(book.outstanding("recruits") - 1e-9)
+        if due <= 0:
+            return
+        pool = np.flatnonzero((s.status == PRESENT) & s.military_age & (s.role != PARTY))
+        if len(pool) == 0:
+            return
+        named = rng.choice(pool, size=min(len(pool), 2 * due), replace=False)
+        named.sort()
+        goes = rng.random(len(named)) < p["press_compliance"] * s.trust[named]
+        model.mobilize(named[goes], np.ones(int(goes.sum()), dtype=bool))
+        refused = s.household[named[~goes]]
+        hit = np.isin(s.household, refused)
+        s.trust[hit] *= 1.0 - 2 * p["assignment_cost"]
+
+    # --- Party recruitment and bad elements (mechanism 9) -------------------------------
+    def admit_activists(self, model: VillageModel) -> None:
+        """After a vital-interest meeting the branch admits its most conscious tested activist.
+        "The mass movement provides new Party members ... with a practical education in
+        class consciousness that no book could offer." Few of them are bad elements."""
+        s = model.village
+        cand = np.flatnonzero(
+            (s.role == ACTIVIST) & s.present & (s.consciousness >= 0.6) & (s.trust >= 0.6)
+        )
+        if len(cand) == 0:
+            return
+        best = cand[np.argsort(-s.consciousness[cand], kind="stable")[:1]]
+        bad = model.rng.random(len(best)) < 0.25 * model.p["bad_element_share"]
+        for i, b in zip(best, bad, strict=True):
+            model.admit_to_party(int(i), bool(b))
+
+    def party_drive(self, model: VillageModel) -> None:
+        """A quota meeting also enlists "a few recruits for the Party" by assignment: one
+        villager at one meeting in five, taken without a struggle to test him, so as many bad
+        elements slip in as at the branch's founding."""
+        s, rng = model.village, model.rng
+        if rng.random() >= 0.2:
+            return
+        pool = np.flatnonzero(s.present & s.working_age & (s.role == VILLAGER))
+        if len(pool) == 0:
+            return
+        i = int(pool[rng.integers(len(pool))])
+        model.admit_to_party(i, bool(rng.random() < model.p["bad_element_share"]))
+
+    def expose_bad_elements(self, model: VillageModel, active_share: float) -> None:
+        """A strong mass movement exposes bad elements: "Once the mass movement of people
+        fighting for their own interests gains momentum, it will be easy to tell true
+        Communists working for the people from bad persons who have joined the Party out of
+        ulterior motives. Then we will be able to rid the Party of undesirable members.\""""
+        s = model.village
+        bad = np.flatnonzero((s.role == PARTY) & s.bad_element & s.present)
+        if len(bad) == 0 or active_share <= 0:
+            return
+        caught = bad[model.rng.random(len(bad)) < 0.1 * active_share]
+        for i in caught:
+            model.expel(int(i))
+            self.expelled += 1
+
+    def active_membership_decay(self, model: VillageModel) -> None:
+        """Organizations with no struggle for members' interests go back to being names on a
+        list: "not performing any real function"."""
+        s = model.village
+        if model.week - self.last_win_week <= 26:
+            return
+        active = np.flatnonzero(s.membership == ACTIVE)
+        lapse = active[model.rng.random(len(active)) < 0.01]
+        s.membership[lapse] = NOMINAL

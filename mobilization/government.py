@@ -1,0 +1,80 @@
+"""Gentry rule and the village government (design mechanisms 4 and 5).
+
+Chen Yun (1939): "Few of the township and village governments there are in the hands of
+persons who truly represent the interests of the people; most of them remain under the
+control of local tyrants, evil gentry ... progressive decrees and measures of the
+higher-level governments have not been fully carried out. ... the landlords in one county,
+who control the township governments, impose taxes and other burdens on family members of
+soldiers who are fighting the Japanese and on poor workers and peasants, telling them to
+'set good examples.'"
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .population import LEVY, MIDDLE, VillageState
+
+
+@dataclass
+class VillageGovernment:
+    """Who holds the village government, and how strong the gentry still are."""
+
+    gentry_power: float
+    initial_gentry_power: float
+    elected: bool = False
+    soldier_family_care: bool = False
+    week_elected: int = -1
+
+    @property
+    def gentry_rule(self) -> bool:
+        return not self.elected
+
+    def effective_power(self) -> float:
+        """Gentry power as felt by villagers: office multiplies it."""
+        return self.gentry_power * (1.0 if self.gentry_rule else 0.4)
+
+    def obstruction(self, scale: float, decree: bool) -> float:
+        """How much organized strength a struggle must add to overcome the gentry.
+
+        "Governments at higher levels have tried to reform these local governments but
+        without success, because they have only given instructions from above and have
+        failed to mobilize the people at the grass roots."
+        """
+        if not decree:
+            return 0.0
+        return scale * self.effective_power()
+
+    def levy_multiplier(self, state: VillageState, levy_shift: float) -> np.ndarray:
+        """Per-household multiplier of the base levy.
+
+        A gentry-held government shifts levies onto the poor, hired labourers and soldiers'
+        families ("set good examples"); soldiers' families are spared once preferential
+        treatment is won; an elected government shifts nothing.
+        """
+        mult = np.ones(state.n_households)
+        if self.gentry_rule:
+            poor = state.hh_class != MIDDLE
+            sf = state.soldier_family()
+            if self.soldier_family_care:
+                sf = np.zeros_like(sf)
+            mult += levy_shift * (poor | sf)
+            mult += levy_shift * sf  # soldiers' families are made to "set good examples"
+        return mult
+
+    def soldier_families_burdened(self, state: VillageState) -> bool:
+        """Whether villagers see soldiers' families carrying shifted burdens."""
+        return self.gentry_rule and not self.soldier_family_care and bool(
+            (state.status == 1).any()
+        )
+
+    def weekly(self) -> None:
+        """Gentry who keep the government slowly regain what struggles took from them."""
+        if self.gentry_rule:
+            self.gentry_power += 0.004 * (self.initial_gentry_power - self.gentry_power)
+
+    def levy_burden(self, state: VillageState, levy_shift: float) -> np.ndarray:
+        """Levy each household actually carries this week."""
+        return state.burden[:, LEVY] * self.levy_multiplier(state, levy_shift)

@@ -1,0 +1,218 @@
+"""VillageModel: one village, its Party branch, gentry and government, week by week.
+
+Weekly step order (docs/ODD.md, "Process overview and scheduling"):
+
+1. quotas arrive from the district (every ``quota_interval`` weeks);
+2. the gentry who hold the government regain power; burdens and grievance update;
+3. the branch meets (every ``meeting_interval`` weeks): a vital-interest item (learn the
+   problem, struggle for a measure, admit activists) or quotas (assign by order, press
+   recruits, a Party drive);
+4. villagers contribute to open quotas of their own accord;
+5. fear, consciousness and trust update, vectorized; stances are read off;
+6. villagers decide whether to leave for the army or salvation work;
+7. a strong mass movement exposes bad elements; idle organizations lapse;
+8. the DataCollector records the week.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import mesa
+import numpy as np
+from mesa.discrete_space import OrthogonalMooreGrid
+
+from . import dynamics
+from .agents import Activist, Gentry, PartyMember, Villager
+from .branch import Branch
+from .government import VillageGovernment
+from .outcomes import OUTCOMES, snapshot
+from .parameters import resolve
+from .population import (
+    ACTIVE,
+    ACTIVIST,
+    ARMY,
+    PARTY,
+    PRESENT,
+    SALVATION,
+    VILLAGER,
+    build_village,
+)
+from .quotas import GOODS, QuotaBook
+
+QUOTA_PARAMETER = {"grain": "grain_quota", "bonds": "bond_quota", "shoes": "shoe_quota"}
+
+ROLE_CLASS = {VILLAGER: Villager, ACTIVIST: Activist, PARTY: PartyMember}
+
+
+class VillageModel(mesa.Model):
+    """A north-China village under a Party branch of a given method.
+
+    Every parameter is a keyword argument (see ``mobilization.parameters.PARAMETERS`` or
+    ``mobilize params``); invalid or unknown ones raise ``ValueError``. ``rng`` seeds the
+    model: the same parameters and ``rng`` give the same weekly series in any process.
+    """
+
+    def __init__(self, rng: Any = None, **params: Any) -> None:
+        p = resolve(params)
+        super().__init__(rng=rng)
+        self.p = p
+        self.week = 0
+        self.village = s = build_village(p, self.rng)
+        self.government = VillageGovernment(p["gentry_power"], p["gentry_power"])
+        self.branch = Branch(p["vital_interest_share"], p["learn_from_masses"],
+                             p["meeting_interval"])
+        self.quotas = QuotaBook()
+        self.womens_association = False
+
+        self.grid = OrthogonalMooreGrid((s.side, s.side), capacity=1, torus=False,
+                                        random=self.random)
+        self.person_agents: list[Villager] = []
+        for i in range(s.n):
+            agent = ROLE_CLASS[int(s.role[i])](self, i)
+            agent.cell = self.grid[tuple(int(v) for v in s.cell_of[i])]
+            self.person_agents.append(agent)
+        shares = self.rng.dirichlet(np.ones(p["n_gentry"])) if p["n_gentry"] else []
+        for xy, share in zip(s.gentry_cells, shares, strict=True):
+            g = Gentry(self, float(share))
+            g.cell = self.grid[tuple(int(v) for v in xy)]
+
+        self._neighbours_gone = np.zeros(s.n)
+        # Attitudes start at the equilibria of the initial burdens and gentry power, each
+        # person scaled by the individual factor drawn in build_village.
+        burden_h = dynamics.total_burden(s, self.government, p["levy_shift"])
+        s.grievance *= dynamics.grievance_target(s, burden_h)
+        s.fear *= dynamics.fear_target(s, self.government, dynamics.organized_around(s))
+        self._update_attitude_reads()
+        self.report = snapshot(self)
+        self.datacollector = mesa.DataCollector(
+            model_reporters={"week": lambda m: m.week}
+            | {k: (lambda m, k=k: m.report[k]) for k in OUTCOMES}
+        )
+        self.datacollector.collect(self)
+
+    # --- public reads ----------------------------------------------------------------
+    @property
+    def recruitment_rate(self) -> float:
+        """Mobilized (army + salvation work) over the initial population."""
+        return self.report["recruitment_rate"]
+
+    @property
+    def population(self) -> int:
+        return self.village.n
+
+    @property
+    def villagers_present(self) -> int:
+        return int(self.village.present.sum())
+
+    def outcomes(self) -> dict[str, float | int]:
+        """The current week's outcomes (a copy)."""
+        return dict(self.report)
+
+    # --- the week ----------------------------------------------------------------------
+    def step(self) -> None:
+        """One week (see the module docstring for the order)."""
+        p, s, gov, branch = self.p, self.village, self.government, self.branch
+        self.week += 1
+        if (self.week - 1) % p["quota_interval"] == 0:
+            self._quotas_arrive()
+        gov.weekly()
+        burden_h = dynamics.total_burden(s, gov, p["levy_shift"])
+        dynamics.update_grievance(s, burden_h)
+        if branch.meets(self.week):
+            branch.hold_meeting(self)
+        self._contribute()
+        organized = dynamics.organized_around(s)
+        dynamics.update_fear(s, gov, organized)
+        dynamics.update_consciousness(s, p["neighbour_influence"], self.stance)
+        dynamics.update_trust(s, p["bad_element_harm"])
+        self._update_attitude_reads()
+        ready = dynamics.readiness(s, gov, self._neighbours_gone)
+        leavers, army = dynamics.mobilization_draws(
+            s, ready, p["enlist_hazard"], p["enlist_threshold"], p["enlist_slope"],
+            self.womens_association, self.rng,
+        )
+        self.mobilize(leavers, army)
+        adults = s.present & s.working_age
+        active_share = float((adults & (s.membership == ACTIVE)).sum()) / max(adults.sum(), 1)
+        branch.expose_bad_elements(self, active_share)
+        branch.active_membership_decay(self)
+        s.assessed *= 0.9
+        self._update_attitude_reads()
+        self.report = snapshot(self)
+        self.datacollector.collect(self)
+
+    def _update_attitude_reads(self) -> None:
+        s = self.village
+        np.clip(s.consciousness, 0.0, 1.0, out=s.consciousness)
+        np.clip(s.trust, 0.0, 1.0, out=s.trust)
+        np.clip(s.fear, 0.0, 1.0, out=s.fear)
+        self.stance = dynamics.stance(s)
+
+    def _quotas_arrive(self) -> None:
+        """The district assigns this period's quotas (in persons and household-incomes)."""
+        p, s = self.p, self.village
+        self.quotas.demand("recruits", p["recruit_quota"] * s.n)
+        households = float(np.unique(s.household[s.present]).size)
+        for kind in GOODS:
+            self.quotas.demand(kind, p[QUOTA_PARAMETER[kind]] * households)
+
+    def _contribute(self) -> None:
+        """Villagers give to open quotas of their own accord, more the more they trust the
+        Party and the more of them are organized: "it will make the task that much easier.
+        It will be like rowing with the current." """
+        s = self.village
+        adults = s.present & s.working_age
+        n = max(int(adults.sum()), 1)
+        will = (0.5 * s.consciousness + 0.5 * s.trust) * (1.0 - 0.5 * s.fear)
+        willing = float(np.dot(will, adults)) / n
+        organized = float((adults & (s.membership == ACTIVE)).sum()) / n
+        rate = min(0.04 * willing + 0.25 * organized, 1.0)
+        for kind in GOODS:
+            self.quotas.deliver(kind, rate * self.quotas.outstanding(kind))
+
+    # --- events ------------------------------------------------------------------------
+    def mobilize(self, people: np.ndarray, army: np.ndarray) -> None:
+        """People leave the village for the army (``army`` True) or salvation work; their
+        cells are left empty and army recruits count against the recruit quota."""
+        if len(people) == 0:
+            return
+        s = self.village
+        s.status[people] = np.where(army, ARMY, SALVATION)
+        s.week_left[people] = self.week
+        for i in people:
+            self.person_agents[int(i)].cell = None
+        self.quotas.deliver("recruits", float(np.count_nonzero(army)))
+        gone = s.status != PRESENT
+        self._neighbours_gone = s.neighbour_mean(gone)
+
+    def promote(self, i: int, role: int) -> None:
+        """Give person ``i`` a new role; the agent on its cell is replaced by one of the
+        role's class (villager -> activist -> Party member)."""
+        s = self.village
+        s.role[i] = role
+        old = self.person_agents[i]
+        cell = old.cell
+        old.cell = None
+        old.remove()
+        new = ROLE_CLASS[role](self, i)
+        if cell is not None:
+            new.cell = cell
+        self.person_agents[i] = new
+
+    def admit_to_party(self, i: int, bad_element: bool) -> None:
+        s = self.village
+        s.bad_element[i] = bad_element
+        s.commitment[i] = self.rng.uniform(0.0, 0.3) if bad_element else self.rng.uniform(
+            0.5, 1.0
+        )
+        self.promote(i, PARTY)
+
+    def expel(self, i: int) -> None:
+        """An exposed bad element is expelled; the households he harmed regain some trust."""
+        s = self.village
+        s.bad_element[i] = False
+        hh = s.household[i]
+        near = np.abs(s.household - hh) <= 1
+        s.trust[near] += 0.05
+        self.promote(i, VILLAGER)

@@ -1,0 +1,92 @@
+"""Outcomes of a village (design section 4): reported every week and at the end of a run.
+
+Every outcome is a plain Python ``float`` or ``int``. Shares are in [0, 1].
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .dynamics import stance_shares
+from .population import ACTIVE, ACTIVIST, ARMY, NOMINAL, PARTY, PRESENT, SALVATION
+
+if TYPE_CHECKING:
+    from .model import VillageModel
+
+OUTCOMES: dict[str, str] = {
+    "recruitment_rate": "mobilized (army + salvation work) / initial population",
+    "army_rate": "enlisted in the army / initial population",
+    "salvation_rate": "left for national-salvation work / initial population",
+    "mobilized": "persons mobilized (army + salvation work)",
+    "present": "persons still in the village",
+    "share_active": "share of villagers present whose stance is active",
+    "share_intermediate": "share of villagers present whose stance is intermediate",
+    "share_backward": "share of villagers present whose stance is backward",
+    "nominal_membership": "share of working-age villagers present on a list only",
+    "active_membership": "share of working-age villagers present who are active members",
+    "mean_grievance": "mean grievance of villagers present",
+    "mean_trust": "mean trust in the Party of villagers present",
+    "mean_consciousness": "mean political consciousness of villagers present",
+    "mean_fear": "mean fear of the gentry of villagers present",
+    "government_elected": "1 if the village government is held by elected representatives",
+    "gentry_power": "collective power of the gentry",
+    "quota_recruits": "army recruits delivered / demanded",
+    "quota_grain": "public grain delivered / demanded",
+    "quota_bonds": "national-salvation bonds delivered / demanded",
+    "quota_shoes": "army shoes delivered / demanded",
+    "party_size": "Party members in the village",
+    "bad_element_share": "share of Party members in the village who are bad elements",
+    "activists": "activists in the village",
+    "women_organized": "share of working-age women present who are active members",
+    "measures_won": "welfare measures won",
+    "campaigns": "struggles mounted for welfare measures",
+}
+
+
+def snapshot(model: VillageModel) -> dict[str, float | int]:
+    """All outcomes of the model's current week."""
+    s = model.village
+    n0 = s.n
+    present = s.status == PRESENT
+    n_present = int(present.sum())
+    adults = present & s.working_age
+    n_adults = max(int(adults.sum()), 1)
+    women = adults & s.female
+    army = int((s.status == ARMY).sum())
+    salvation = int((s.status == SALVATION).sum())
+    active, intermediate, backward = stance_shares(model.stance, present)
+    party = present & (s.role == PARTY)
+    n_party = int(party.sum())
+    denom = max(n_present, 1)
+    book = model.quotas
+    return {
+        "recruitment_rate": (army + salvation) / n0,
+        "army_rate": army / n0,
+        "salvation_rate": salvation / n0,
+        "mobilized": army + salvation,
+        "present": n_present,
+        "share_active": float(active),
+        "share_intermediate": float(intermediate),
+        "share_backward": float(backward),
+        "nominal_membership": int((adults & (s.membership == NOMINAL)).sum()) / n_adults,
+        "active_membership": int((adults & (s.membership == ACTIVE)).sum()) / n_adults,
+        "mean_grievance": float(np.dot(s.grievance, present)) / denom,
+        "mean_trust": float(np.dot(s.trust, present)) / denom,
+        "mean_consciousness": float(np.dot(s.consciousness, present)) / denom,
+        "mean_fear": float(np.dot(s.fear, present)) / denom,
+        "government_elected": int(model.government.elected),
+        "gentry_power": float(model.government.gentry_power),
+        "quota_recruits": book.fulfilment("recruits"),
+        "quota_grain": book.fulfilment("grain"),
+        "quota_bonds": book.fulfilment("bonds"),
+        "quota_shoes": book.fulfilment("shoes"),
+        "party_size": n_party,
+        "bad_element_share": int((party & s.bad_element).sum()) / max(n_party, 1),
+        "activists": int((present & (s.role == ACTIVIST)).sum()),
+        "women_organized": int((women & (s.membership == ACTIVE)).sum())
+        / max(int(women.sum()), 1),
+        "measures_won": len(model.branch.won),
+        "campaigns": len(model.branch.campaigns),
+    }

@@ -1,0 +1,221 @@
+"""Model parameters: one table with default, allowed range, and source or justification.
+
+Every parameter is a keyword argument of :class:`mobilization.model.VillageModel`.
+``basis`` says where a value comes from:
+
+* ``source``: read from Chen Yun (1939) or Mao (1943);
+* ``assumption``: a documented, plausible value for a north-China village that the
+  sources do not give (structure, burdens);
+* ``calibrated``: no empirical basis; the value comes from the visible calibration
+  procedure ``scripts/calibrate_defaults.py`` (see docs/ODD.md, "Calibration"),
+  run with both methods sharing the same value.
+
+Validation is strict: unknown names are refused and every value is checked against its
+range, and the error names the parameter and the allowed range.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+HORIZON_WEEKS = 104
+"""Default horizon: two years. The base areas of north China were set up in 1938 and
+Chen Yun reports in November 1939 ("the Party branches were set up only recently")."""
+
+METHODS = ("welfare-first", "quota-only")
+
+
+@dataclass(frozen=True)
+class Param:
+    """One model parameter: its default, allowed range and justification."""
+
+    name: str
+    default: Any
+    low: float | None
+    high: float | None
+    kind: type
+    basis: str
+    doc: str
+
+    def range_text(self) -> str:
+        if self.kind is bool:
+            return "true or false"
+        if self.kind is str:
+            return " | ".join(self.choices)
+        return f"[{_fmt(self.low)}, {_fmt(self.high)}]"
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        return METHODS if self.name == "branch_method" else ()
+
+
+def _fmt(x: float | None) -> str:
+    if x is None:
+        return "-"
+    return f"{x:g}"
+
+
+_P = Param
+PARAMETERS: dict[str, Param] = {
+    p.name: p
+    for p in [
+        # --- the branch method ------------------------------------------------------------
+        _P("branch_method", "welfare-first", None, None, str, "source",
+           "Preset for the branch's method: 'quota-only' (0/10 meetings on vital interests, "
+           "acts on its own ideas) or 'welfare-first' (6/10, learns the problems from the "
+           "households). Chen Yun: 'Such problems were discussed at six out of ten meetings'."),
+        _P("vital_interest_share", None, 0.0, 1.0, float, "source",
+           "Share of branch meetings that take up an item on the people's vital interests "
+           "(the dose). None: from the preset (quota-only 0.0, welfare-first 0.6)."),
+        _P("learn_from_masses", None, None, None, bool, "source",
+           "Choose the welfare item from the problems households report (True) or from the "
+           "branch's own idea (False). None: from the preset. 'To lead the masses, "
+           "Communists must first learn from them.'"),
+        # --- village structure -----------------------------------------------------------
+        _P("population", 400, 20, 50_000, int, "source",
+           "Villagers (persons) in the village. 51 persons = 13% gives about 390."),
+        _P("household_size", 5, 1, 12, int, "assumption",
+           "Persons per household; north-China rural households averaged about five."),
+        _P("grid_density", 0.8, 0.2, 1.0, float, "assumption",
+           "Share of grid cells occupied by villagers; sets the grid side."),
+        _P("share_hired", 0.15, 0.0, 1.0, float, "assumption",
+           "Share of households of hired labourers (no land, wage and price burdens)."),
+        _P("share_poor", 0.55, 0.0, 1.0, float, "assumption",
+           "Share of households of poor and tenant peasants (rent and debt burdens); "
+           "the rest are middle peasants. Must satisfy share_hired + share_poor <= 1."),
+        _P("share_working_age", 0.55, 0.1, 1.0, float, "assumption",
+           "Share of persons of working age (16-45): who can enlist or leave for "
+           "salvation work; working-age men are of military age."),
+        _P("n_gentry", 4, 0, 100, int, "assumption",
+           "Gentry households (landlords, local despots); not counted in population."),
+        _P("gentry_power", 0.6, 0.0, 1.0, float, "assumption",
+           "Initial collective hold of the gentry over the village: land, loans, office, "
+           "armed retainers. 'most of them remain under the control of local tyrants'."),
+        _P("levy_shift", 0.6, 0.0, 2.0, float, "source",
+           "Extra levy a gentry-held government shifts onto poor households and soldiers' "
+           "families, as a multiple of their base levy: 'impose taxes and other burdens on "
+           "family members of soldiers ... telling them to \"set good examples\"'."),
+        _P("party_share", 0.03, 0.0, 0.2, float, "assumption",
+           "Initial Party members as a share of the population (a new, small branch)."),
+        _P("bad_element_share", 0.2, 0.0, 1.0, float, "source",
+           "Share of the initial members who joined with ulterior motives: 'a few bad "
+           "elements have slipped into the Party'."),
+        _P("nominal_membership", 0.35, 0.0, 1.0, float, "source",
+           "Share of working-age adults put on mass-organization lists from above at the "
+           "start: 'only interested in accumulating names on a membership list'."),
+        # --- branch and district schedule --------------------------------------------------
+        _P("meeting_interval", 2, 1, 13, int, "assumption",
+           "Weeks between branch meetings (fortnightly)."),
+        _P("quota_interval", 13, 1, 52, int, "assumption",
+           "Weeks between quota assignments from the district (quarterly)."),
+        _P("recruit_quota", 0.006, 0.0, 0.1, float, "assumption",
+           "Army recruits demanded per quota period, as a share of the population."),
+        _P("grain_quota", 0.06, 0.0, 0.5, float, "assumption",
+           "Public grain demanded per quota period, as a share of the village's income."),
+        _P("bond_quota", 0.04, 0.0, 0.5, float, "assumption",
+           "National-salvation bonds per quota period, as a share of the village's income."),
+        _P("shoe_quota", 0.02, 0.0, 0.5, float, "assumption",
+           "Army shoes per quota period, as a share of the village's income."),
+        # --- behaviour (no empirical basis; calibrated or plausible ranges) ----------------
+        _P("enlist_hazard", 0.02, 0.0, 0.5, float, "calibrated",
+           "Highest weekly chance that a fully ready villager enlists or leaves for "
+           "salvation work."),
+        _P("enlist_threshold", 0.55, 0.0, 1.0, float, "calibrated",
+           "Readiness at which the weekly chance is half of enlist_hazard."),
+        _P("enlist_slope", 10.0, 1.0, 50.0, float, "assumption",
+           "Steepness of the readiness-to-enlist curve."),
+        _P("press_compliance", 0.25, 0.0, 1.0, float, "calibrated",
+           "Chance that a man named by quota assignment actually enlists, at full trust."),
+        _P("struggle_threshold", 0.12, 0.0, 1.0, float, "calibrated",
+           "Organized strength (share of adults taking part, active members counting "
+           "double) that a struggle needs, before gentry obstruction."),
+        _P("obstruction", 0.5, 0.0, 2.0, float, "assumption",
+           "How much gentry power a decree struggle must overcome while the gentry hold the "
+           "village government: 'decrees ... have not been fully carried out'."),
+        _P("struggle_gain", 0.12, 0.0, 1.0, float, "assumption",
+           "Rise in consciousness and trust (share of the gap to 1) for those who take part "
+           "in a successful struggle: 'they will learn through their own experience'."),
+        _P("assignment_cost", 0.04, 0.0, 0.5, float, "assumption",
+           "Trust lost by a household each time the branch assigns it a quota by order: "
+           "'All they know how to do is to ask the people for things'."),
+        _P("bad_element_harm", 0.004, 0.0, 0.1, float, "assumption",
+           "Weekly trust lost by households tied to a bad element."),
+        _P("neighbour_influence", 0.01, 0.0, 0.5, float, "assumption",
+           "Weekly pull of active neighbours on a villager's consciousness."),
+    ]
+}
+
+PRESETS: dict[str, dict[str, Any]] = {
+    "quota-only": {"vital_interest_share": 0.0, "learn_from_masses": False},
+    "welfare-first": {"vital_interest_share": 0.6, "learn_from_masses": True},
+}
+"""The two branch methods of Chen Yun (1939). Only these keys differ between them."""
+
+
+def defaults() -> dict[str, Any]:
+    """Default value of every parameter (preset-dependent ones resolved for the default
+    method)."""
+    return resolve({})
+
+
+def _check_value(p: Param, value: Any) -> Any:
+    if p.kind is str:
+        if value not in p.choices:
+            raise ValueError(
+                f"{p.name} must be one of {', '.join(p.choices)}; got {value!r}"
+            )
+        return value
+    if p.kind is bool:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in ("true", "false", "1", "0"):
+            return value.lower() in ("true", "1")
+        if isinstance(value, int | float) and value in (0, 1):
+            return bool(value)
+        raise ValueError(f"{p.name} must be true or false; got {value!r}")
+    try:
+        num = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"{p.name} must be a number in {p.range_text()}; got {value!r}"
+        ) from None
+    if isinstance(value, bool) or not math.isfinite(num):
+        raise ValueError(f"{p.name} must be a number in {p.range_text()}; got {value!r}")
+    if p.kind is int:
+        if num != int(num):
+            raise ValueError(f"{p.name} must be a whole number in {p.range_text()}; got {value!r}")
+        num = int(num)
+    if not (p.low <= num <= p.high):
+        raise ValueError(f"{p.name} must be in {p.range_text()}; got {value!r}")
+    return num
+
+
+def resolve(params: dict[str, Any]) -> dict[str, Any]:
+    """Validate ``params`` and return the full parameter set.
+
+    Unknown names and out-of-range values raise :class:`ValueError` naming the parameter
+    and its allowed range. Preset-dependent parameters left as ``None`` take the value of
+    the chosen ``branch_method``; an explicit value overrides the preset (a dose).
+    """
+    unknown = sorted(set(params) - set(PARAMETERS))
+    if unknown:
+        raise ValueError(
+            f"unknown parameter{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)} "
+            f"(see `mobilize params`)"
+        )
+    out: dict[str, Any] = {}
+    for name, p in PARAMETERS.items():
+        value = params.get(name, p.default)
+        out[name] = None if value is None else _check_value(p, value)
+    preset = PRESETS[out["branch_method"]]
+    for name, value in preset.items():
+        if out[name] is None:
+            out[name] = value
+    if out["share_hired"] + out["share_poor"] > 1.0 + 1e-12:
+        raise ValueError(
+            "share_hired + share_poor must be at most 1; got "
+            f"{out['share_hired']} + {out['share_poor']}"
+        )
+    return out

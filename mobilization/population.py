@@ -1,0 +1,202 @@
+"""The village's people as arrays: households, classes, burdens and attitudes.
+
+Agents on the grid (``agents.py``) are thin views on these arrays, so the weekly
+continuous updates run vectorized over all villagers at once (DESIGN section 6).
+Index ``i`` is a person; ``household[i]`` is their household. Households are laid out on
+contiguous cells along a serpentine path through the grid, so a household's members are
+neighbours and the Moore neighbourhood mixes a few households.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+# Household classes.
+HIRED, POOR, MIDDLE = 0, 1, 2
+CLASS_NAMES = ("hired labourer", "poor or tenant peasant", "middle peasant")
+
+# Person status.
+PRESENT, ARMY, SALVATION = 0, 1, 2
+
+# Mass-organization membership.
+NONE, NOMINAL, ACTIVE = 0, 1, 2
+
+# Roles on the grid.
+VILLAGER, ACTIVIST, PARTY = 0, 1, 2
+
+# Stances (Mao 1943: "the relatively active, the intermediate, and the relatively backward").
+BACKWARD, INTERMEDIATE, ACTIVE_STANCE = 0, 1, 2
+
+# Burden channels a household can report (Chen Yun: "rent, interest ... exorbitant taxes
+# and levies, but many matters of daily life as well").
+RENT, INTEREST, LEVY, PRICES = 0, 1, 2, 3
+N_CHANNELS = 4
+
+# Base burdens as a share of household income, by class: rent, interest, levy, prices.
+# Assumptions, documented in docs/ODD.md ("Initialization").
+BASE_BURDEN = np.array(
+    [
+        [0.00, 0.12, 0.08, 0.25],  # hired labourer: no land, wages eaten by prices
+        [0.40, 0.15, 0.08, 0.12],  # poor / tenant peasant: rent and debt
+        [0.08, 0.05, 0.08, 0.08],  # middle peasant
+    ]
+)
+
+
+@dataclass
+class VillageState:
+    """All per-person and per-household arrays of one village."""
+
+    n: int
+    n_households: int
+    side: int
+    cell_of: np.ndarray  # (n, 2) grid coordinates
+    household: np.ndarray  # (n,) household id
+    hh_class: np.ndarray  # (H,) class of each household
+    female: np.ndarray  # (n,) bool
+    working_age: np.ndarray  # (n,) bool
+    neighbours: np.ndarray  # (n, 8) person index of Moore neighbours, n = none
+    n_neighbours: np.ndarray  # (n,) number of real neighbours
+    burden: np.ndarray  # (H, 4) rent, interest, levy (base), prices
+    assessed: np.ndarray  # (H,) recent quota assessments laid on the household
+    grievance: np.ndarray
+    consciousness: np.ndarray
+    trust: np.ndarray
+    fear: np.ndarray
+    membership: np.ndarray  # int8: NONE / NOMINAL / ACTIVE
+    status: np.ndarray  # int8: PRESENT / ARMY / SALVATION
+    role: np.ndarray  # int8: VILLAGER / ACTIVIST / PARTY
+    week_left: np.ndarray  # week mobilized, -1 if present
+    # Party members' own state (meaningful where role == PARTY).
+    bad_element: np.ndarray  # bool
+    commitment: np.ndarray
+    gentry_cells: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), dtype=int))
+
+    @property
+    def present(self) -> np.ndarray:
+        return self.status == PRESENT
+
+    @property
+    def military_age(self) -> np.ndarray:
+        return self.working_age & ~self.female
+
+    def soldier_family(self) -> np.ndarray:
+        """Households with a member in the army."""
+        sf = np.zeros(self.n_households, dtype=bool)
+        sf[self.household[self.status == ARMY]] = True
+        return sf
+
+    def household_mean(self, values: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
+        """Mean of a per-person array within each household (over ``mask`` if given)."""
+        w = np.ones(self.n) if mask is None else mask.astype(float)
+        tot = np.bincount(self.household, weights=values * w, minlength=self.n_households)
+        cnt = np.bincount(self.household, weights=w, minlength=self.n_households)
+        return np.divide(tot, cnt, out=np.zeros_like(tot), where=cnt > 0)
+
+    def neighbour_mean(self, values: np.ndarray) -> np.ndarray:
+        """Mean of ``values`` over each person's Moore neighbours (vectorized)."""
+        ext = np.append(values.astype(float), 0.0)
+        total = ext[self.neighbours].sum(axis=1)
+        return np.divide(total, self.n_neighbours, out=np.zeros(self.n),
+                         where=self.n_neighbours > 0)
+
+
+def serpentine_cells(side: int, n_cells: int, rng: np.random.Generator) -> np.ndarray:
+    """``n_cells`` coordinates along a boustrophedon path, with empty cells spread at random
+    so households stay contiguous while the village has lanes and yards between them."""
+    path = [(x if y % 2 == 0 else side - 1 - x, y) for y in range(side) for x in range(side)]
+    path = np.array(path)
+    keep = np.sort(rng.choice(len(path), size=n_cells, replace=False))
+    return path[keep]
+
+
+def build_village(p: dict, rng: np.random.Generator) -> VillageState:
+    """Draw a village from the parameters: people, households, classes, burdens, attitudes."""
+    n = p["population"]
+    side = int(np.ceil(np.sqrt((n + p["n_gentry"]) / p["grid_density"])))
+    side = max(side, 2)
+    coords = serpentine_cells(side, n + p["n_gentry"], rng)
+    # Gentry compounds take spread-out cells; villagers take the rest in path order.
+    gentry_slots = (
+        np.linspace(0, len(coords) - 1, p["n_gentry"] + 2)[1:-1].astype(int)
+        if p["n_gentry"]
+        else np.array([], dtype=int)
+    )
+    mask = np.ones(len(coords), dtype=bool)
+    mask[gentry_slots] = False
+    cell_of = coords[mask]
+    gentry_cells = coords[gentry_slots]
+
+    household = np.arange(n) // p["household_size"]
+    n_households = int(household[-1]) + 1
+    u = rng.random(n_households)
+    hh_class = np.where(
+        u < p["share_hired"], HIRED, np.where(u < p["share_hired"] + p["share_poor"], POOR, MIDDLE)
+    )
+    female = rng.random(n) < 0.5
+    working_age = rng.random(n) < p["share_working_age"]
+
+    burden = BASE_BURDEN[hh_class] * rng.uniform(0.7, 1.3, size=(n_households, N_CHANNELS))
+
+    # Moore neighbours through a lookup grid.
+    lookup = np.full((side + 2, side + 2), n, dtype=np.int64)
+    lookup[cell_of[:, 0] + 1, cell_of[:, 1] + 1] = np.arange(n)
+    offsets = [(dx, dy) for dx in (-1, 0, 1) for dy in (-1, 0, 1) if (dx, dy) != (0, 0)]
+    neighbours = np.stack(
+        [lookup[cell_of[:, 0] + 1 + dx, cell_of[:, 1] + 1 + dy] for dx, dy in offsets], axis=1
+    )
+    n_neighbours = (neighbours < n).sum(axis=1)
+
+    poorer = (hh_class[household] != MIDDLE).astype(float)
+    consciousness = rng.beta(2.0, 7.0, n) + 0.05 * poorer
+    trust = rng.beta(3.0, 4.0, n)
+    # Grievance and fear start at their equilibria with individual spread (model.py).
+    fear = rng.uniform(0.7, 1.3, n)
+
+    membership = np.zeros(n, dtype=np.int8)
+    membership[working_age & (rng.random(n) < p["nominal_membership"])] = NOMINAL
+
+    role = np.zeros(n, dtype=np.int8)
+    bad = np.zeros(n, dtype=bool)
+    commitment = np.zeros(n)
+    n_party = int(round(p["party_share"] * n))
+    if n_party:
+        adults = np.flatnonzero(working_age)
+        pool = adults if len(adults) >= n_party else np.arange(n)
+        members = rng.choice(pool, size=min(n_party, len(pool)), replace=False)
+        role[members] = PARTY
+        bad[members] = rng.random(len(members)) < p["bad_element_share"]
+        commitment[members] = np.where(bad[members], rng.uniform(0.0, 0.3, len(members)),
+                                       rng.uniform(0.5, 1.0, len(members)))
+        membership[members] = NOMINAL
+        consciousness[members] = np.maximum(consciousness[members], 0.4)
+        trust[members] = np.maximum(trust[members], 0.6)
+
+    state = VillageState(
+        n=n,
+        n_households=n_households,
+        side=side,
+        cell_of=cell_of,
+        household=household,
+        hh_class=hh_class,
+        female=female,
+        working_age=working_age,
+        neighbours=neighbours,
+        n_neighbours=n_neighbours,
+        burden=burden,
+        assessed=np.zeros(n_households),
+        grievance=rng.uniform(0.7, 1.3, n),
+        consciousness=np.clip(consciousness, 0, 1),
+        trust=trust,
+        fear=fear,
+        membership=membership,
+        status=np.zeros(n, dtype=np.int8),
+        role=role,
+        week_left=np.full(n, -1, dtype=np.int64),
+        bad_element=bad,
+        commitment=commitment,
+        gentry_cells=gentry_cells,
+    )
+    return state
