@@ -1,0 +1,64 @@
+"""Regenerate the parameter and outcome tables of docs/ODD.md from the code.
+
+    uv run python scripts/odd_tables.py          # rewrite the tables in place
+    uv run python scripts/odd_tables.py --check  # exit 1 if docs/ODD.md is out of date
+
+tests/test_docs.py runs the check, so the ODD cannot drift from the parameters.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+from mobilization.outcomes import OUTCOMES
+from mobilization.parameters import PARAMETERS, PRESETS
+
+ODD = Path(__file__).resolve().parents[1] / "docs" / "ODD.md"
+
+
+def parameter_table() -> str:
+    rows = ["| parameter | default | range | basis | meaning and justification |",
+            "|---|---|---|---|---|"]
+    for p in PARAMETERS.values():
+        if p.default is None:
+            default = " / ".join(f"{m}: {PRESETS[m][p.name]}" for m in PRESETS)
+        else:
+            default = f"{p.default}"
+        rows.append(f"| `{p.name}` | {default} | {p.range_text()} | {p.basis} | "
+                    f"{p.doc.replace('|', '/')} |")
+    return "\n".join(rows)
+
+
+def outcome_table() -> str:
+    rows = ["| outcome | meaning |", "|---|---|"]
+    rows += [f"| `{k}` | {v} |" for k, v in OUTCOMES.items()]
+    return "\n".join(rows)
+
+
+def render(text: str) -> str:
+    for name, table in (("parameters", parameter_table()), ("outcomes", outcome_table())):
+        text = re.sub(
+            rf"(<!-- {name}:start -->\n).*?(<!-- {name}:end -->)",
+            lambda m, t=table: m.group(1) + t + "\n" + m.group(2),
+            text,
+            flags=re.S,
+        )
+    return text
+
+
+def main() -> int:
+    text = ODD.read_text()
+    new = render(text)
+    if "--check" in sys.argv:
+        if new != text:
+            print("docs/ODD.md tables are out of date: run scripts/odd_tables.py")
+            return 1
+        return 0
+    ODD.write_text(new)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
