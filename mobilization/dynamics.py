@@ -136,14 +136,15 @@ def mobilization_draws(
     """
     eligible = (state.status == PRESENT) & state.working_age
     p = hazard / (1.0 + np.exp(-slope * (ready - threshold)))
-    women_factor = 1.0 if womens_association else 0.3
-    p = np.where(state.female, p * women_factor, p)
-    go = eligible & (rng.random(state.n) < p)
-    army = go & ~state.female & (rng.random(state.n) < 0.75)
-    return np.flatnonzero(go), army[go]
+    if not womens_association:
+        p[state.female] *= 0.3
+    go = np.flatnonzero(eligible & (rng.random(state.n) < p))
+    army = ~state.female[go] & (rng.random(len(go)) < 0.75)
+    return go, army
 
 
 def stance_shares(st: np.ndarray, present: np.ndarray) -> tuple[float, float, float]:
+    """Shares of active, intermediate and backward among those present."""
     n = max(int(present.sum()), 1)
     counts = np.bincount(st[present], minlength=3)
     return counts[ACTIVE_STANCE] / n, counts[INTERMEDIATE] / n, counts[BACKWARD] / n

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .population import LEVY, MIDDLE, VillageState
+from .population import ARMY, LEVY, MIDDLE, VillageState
 
 
 @dataclass
@@ -67,7 +67,7 @@ class VillageGovernment:
     def soldier_families_burdened(self, state: VillageState) -> bool:
         """Whether villagers see soldiers' families carrying shifted burdens."""
         return self.gentry_rule and not self.soldier_family_care and bool(
-            (state.status == 1).any()
+            (state.status == ARMY).any()
         )
 
     def weekly(self) -> None:

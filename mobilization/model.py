@@ -126,7 +126,6 @@ class VillageModel(mesa.Model):
         dynamics.update_fear(s, gov, organized)
         dynamics.update_consciousness(s, p["neighbour_influence"], self.stance)
         dynamics.update_trust(s, p["bad_element_harm"])
-        self._update_attitude_reads()
         ready = dynamics.readiness(s, gov, self._neighbours_gone)
         leavers, army = dynamics.mobilization_draws(
             s, ready, p["enlist_hazard"], p["enlist_threshold"], p["enlist_slope"],

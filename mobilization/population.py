@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy import sparse
 
 # Household classes.
 HIRED, POOR, MIDDLE = 0, 1, 2
@@ -59,6 +60,7 @@ class VillageState:
     working_age: np.ndarray  # (n,) bool
     neighbours: np.ndarray  # (n, 8) person index of Moore neighbours, n = none
     n_neighbours: np.ndarray  # (n,) number of real neighbours
+    adjacency: sparse.csr_matrix  # (n, n) row-normalized Moore adjacency
     burden: np.ndarray  # (H, 4) rent, interest, levy (base), prices
     assessed: np.ndarray  # (H,) recent quota assessments laid on the household
     grievance: np.ndarray
@@ -96,11 +98,9 @@ class VillageState:
         return np.divide(tot, cnt, out=np.zeros_like(tot), where=cnt > 0)
 
     def neighbour_mean(self, values: np.ndarray) -> np.ndarray:
-        """Mean of ``values`` over each person's Moore neighbours (vectorized)."""
-        ext = np.append(values.astype(float), 0.0)
-        total = ext[self.neighbours].sum(axis=1)
-        return np.divide(total, self.n_neighbours, out=np.zeros(self.n),
-                         where=self.n_neighbours > 0)
+        """Mean of ``values`` over each person's Moore neighbours (one sparse mat-vec);
+        0 for a person with no neighbours."""
+        return self.adjacency @ values.astype(float, copy=False)
 
 
 def serpentine_cells(side: int, n_cells: int, rng: np.random.Generator) -> np.ndarray:
@@ -148,6 +148,9 @@ def build_village(p: dict, rng: np.random.Generator) -> VillageState:
         [lookup[cell_of[:, 0] + 1 + dx, cell_of[:, 1] + 1 + dy] for dx, dy in offsets], axis=1
     )
     n_neighbours = (neighbours < n).sum(axis=1)
+    rows, cols = np.nonzero(neighbours < n)
+    weights = 1.0 / n_neighbours[rows]
+    adjacency = sparse.csr_matrix((weights, (rows, neighbours[rows, cols])), shape=(n, n))
 
     poorer = (hh_class[household] != MIDDLE).astype(float)
     consciousness = rng.beta(2.0, 7.0, n) + 0.05 * poorer
@@ -185,6 +188,7 @@ def build_village(p: dict, rng: np.random.Generator) -> VillageState:
         working_age=working_age,
         neighbours=neighbours,
         n_neighbours=n_neighbours,
+        adjacency=adjacency,
         burden=burden,
         assessed=np.zeros(n_households),
         grievance=rng.uniform(0.7, 1.3, n),
