@@ -126,7 +126,7 @@ PARAMETERS: dict[str, Param] = {
            "Readiness at which the weekly chance is half of enlist_hazard."),
         _P("enlist_slope", 10.0, 1.0, 50.0, float, "assumption",
            "Steepness of the readiness-to-enlist curve."),
-        _P("press_compliance", 0.04, 0.0, 1.0, float, "calibrated",
+        _P("press_compliance", 0.03, 0.0, 1.0, float, "calibrated",
            "Chance that a man named by quota assignment actually enlists, at full trust."),
         _P("struggle_threshold", 0.12, 0.0, 1.0, float, "calibrated",
            "Organized strength (share of adults taking part, active members counting "
