@@ -2,7 +2,7 @@
 
 Weekly step order (docs/ODD.md, "Process overview and scheduling"):
 
-1. quotas arrive from the district (every ``quota_interval`` weeks);
+1. quotas arrive from the district (at the start and every ``quota_interval`` weeks);
 2. the gentry who hold the government regain power; burdens and grievance update;
 3. the branch meets (every ``meeting_interval`` weeks): a vital-interest item (learn the
    problem, struggle for a measure, admit activists) or quotas (assign by order, press
@@ -78,10 +78,11 @@ class VillageModel(mesa.Model):
             g.cell = self.grid[tuple(int(v) for v in xy)]
 
         self._neighbours_gone = np.zeros(s.n)
+        self._quotas_arrive()  # the first period's quotas are known from the start
         # Attitudes start at the equilibria of the initial burdens and gentry power, each
         # person scaled by the individual factor drawn in build_village.
         burden_h = dynamics.total_burden(s, self.government, p["levy_shift"])
-        s.grievance *= dynamics.grievance_target(s, burden_h)
+        s.grievance = np.clip(s.grievance * dynamics.grievance_target(s, burden_h), 0.0, 1.0)
         s.fear *= dynamics.fear_target(s, self.government, dynamics.organized_around(s))
         self._update_attitude_reads()
         self.report = snapshot(self)
@@ -114,7 +115,7 @@ class VillageModel(mesa.Model):
         """One week (see the module docstring for the order)."""
         p, s, gov, branch = self.p, self.village, self.government, self.branch
         self.week += 1
-        if (self.week - 1) % p["quota_interval"] == 0:
+        if self.week % p["quota_interval"] == 0:
             self._quotas_arrive()
         gov.weekly()
         burden_h = dynamics.total_burden(s, gov, p["levy_shift"])
@@ -143,6 +144,7 @@ class VillageModel(mesa.Model):
 
     def _update_attitude_reads(self) -> None:
         s = self.village
+        np.clip(s.grievance, 0.0, 1.0, out=s.grievance)
         np.clip(s.consciousness, 0.0, 1.0, out=s.consciousness)
         np.clip(s.trust, 0.0, 1.0, out=s.trust)
         np.clip(s.fear, 0.0, 1.0, out=s.fear)

@@ -131,9 +131,11 @@ PARAMETERS: dict[str, Param] = {
         _P("struggle_threshold", 0.12, 0.0, 1.0, float, "calibrated",
            "Organized strength (share of adults taking part, active members counting "
            "double) that a struggle needs, before gentry obstruction."),
-        _P("obstruction", 0.5, 0.0, 2.0, float, "assumption",
+        _P("obstruction", 1.0, 0.0, 2.0, float, "assumption",
            "How much gentry power a decree struggle must overcome while the gentry hold the "
-           "village government: 'decrees ... have not been fully carried out'."),
+           "village government. At 1.0 a decree needs most adults organized, so decrees "
+           "pushed without a mass movement fail: 'Governments at higher levels have tried "
+           "to reform these local governments but without success'."),
         _P("struggle_gain", 0.12, 0.0, 1.0, float, "assumption",
            "Rise in consciousness and trust (share of the gap to 1) for those who take part "
            "in a successful struggle: 'they will learn through their own experience'."),
@@ -161,6 +163,8 @@ def defaults() -> dict[str, Any]:
 
 
 def _check_value(p: Param, value: Any) -> Any:
+    if value is None:
+        raise ValueError(f"{p.name} must be {_expected(p)}; got None")
     if p.kind is str:
         if value not in p.choices:
             raise ValueError(
@@ -170,11 +174,11 @@ def _check_value(p: Param, value: Any) -> Any:
     if p.kind is bool:
         if isinstance(value, bool):
             return value
-        if isinstance(value, str) and value.lower() in ("true", "false", "1", "0"):
-            return value.lower() in ("true", "1")
         if isinstance(value, int | float) and value in (0, 1):
             return bool(value)
         raise ValueError(f"{p.name} must be true or false; got {value!r}")
+    if isinstance(value, str | bytes):
+        raise ValueError(f"{p.name} must be a number in {p.range_text()}; got {value!r}")
     try:
         num = float(value)
     except (TypeError, ValueError):
@@ -190,6 +194,14 @@ def _check_value(p: Param, value: Any) -> Any:
     if not (p.low <= num <= p.high):
         raise ValueError(f"{p.name} must be in {p.range_text()}; got {value!r}")
     return num
+
+
+def _expected(p: Param) -> str:
+    if p.kind is str:
+        return f"one of {', '.join(p.choices)}"
+    if p.kind is bool:
+        return "true or false"
+    return f"a number in {p.range_text()}"
 
 
 def resolve(params: dict[str, Any]) -> dict[str, Any]:
@@ -208,7 +220,8 @@ def resolve(params: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, p in PARAMETERS.items():
         value = params.get(name, p.default)
-        out[name] = None if value is None else _check_value(p, value)
+        # None means "from the preset", and only for the preset-dependent parameters.
+        out[name] = None if value is None and p.default is None else _check_value(p, value)
     preset = PRESETS[out["branch_method"]]
     for name, value in preset.items():
         if out[name] is None:

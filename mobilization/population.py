@@ -106,8 +106,8 @@ class VillageState:
 def serpentine_cells(side: int, n_cells: int, rng: np.random.Generator) -> np.ndarray:
     """``n_cells`` coordinates along a boustrophedon path, with empty cells spread at random
     so households stay contiguous while the village has lanes and yards between them."""
-    path = [(x if y % 2 == 0 else side - 1 - x, y) for y in range(side) for x in range(side)]
-    path = np.array(path)
+    y, x = np.divmod(np.arange(side * side), side)
+    path = np.stack([np.where(y % 2 == 0, x, side - 1 - x), y], axis=1)
     keep = np.sort(rng.choice(len(path), size=n_cells, replace=False))
     return path[keep]
 

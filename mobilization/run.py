@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 from typing import Any
 
 import pandas as pd
@@ -11,9 +12,11 @@ from .parameters import HORIZON_WEEKS
 
 
 def _check_weeks(weeks: Any) -> int:
-    if isinstance(weeks, bool) or not isinstance(weeks, int) or not 1 <= weeks <= 5200:
+    if isinstance(weeks, bool) or not isinstance(weeks, numbers.Integral) or not (
+        1 <= weeks <= 5200
+    ):
         raise ValueError(f"weeks must be a whole number in [1, 5200]; got {weeks!r}")
-    return weeks
+    return int(weeks)
 
 
 def run_model(weeks: int = HORIZON_WEEKS, rng: Any = None, **params: Any) -> VillageModel:
