@@ -1,0 +1,142 @@
+"""Pattern-oriented validation targets, kept as data for analysis only.
+
+The model never imports this module: the targets are what the comparison is checked
+against, not something the model is told. They come from Chen Yun (1939):
+
+* the good branch (welfare-first) sent about 13% of its people to the army and to
+  national-salvation work, comparable villages (quota-only) 1-2%;
+* the good branch also met its quotas of grain and bonds at least as well;
+* under quota-only the mass organizations stay nominal ("only interested in accumulating
+  names on a membership list") and the village governments stay with the gentry;
+* welfare-first villages elect their own government more often.
+
+Each target is checked on the mean over replications in a comparison summary
+(``summary["methods"][method][outcome]["mean"]``, see :mod:`mobilization.compare`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+WELFARE, QUOTA = "welfare-first", "quota-only"
+
+
+@dataclass(frozen=True)
+class Band:
+    """The mean of ``outcome`` under ``method`` lies in ``[low, high]``."""
+
+    method: str
+    outcome: str
+    low: float
+    high: float
+    centre: float | None = None
+
+    @property
+    def description(self) -> str:
+        about = f" (about {self.centre:.0%})" if self.centre is not None else ""
+        return (f"{self.method}: mean {self.outcome} within "
+                f"[{100 * self.low:g}%, {100 * self.high:g}%]{about}")
+
+
+@dataclass(frozen=True)
+class AtLeast:
+    """The mean of ``outcome`` under ``method`` is at least (``strict``: above) its mean
+    under ``other``."""
+
+    outcome: str
+    method: str
+    other: str
+    strict: bool = False
+
+    @property
+    def description(self) -> str:
+        rel = ">" if self.strict else ">="
+        return f"mean {self.outcome}: {self.method} {rel} {self.other}"
+
+
+@dataclass(frozen=True)
+class Exceeds:
+    """Under ``method`` the mean of ``outcome`` is above the mean of ``other_outcome``."""
+
+    method: str
+    outcome: str
+    other_outcome: str
+
+    @property
+    def description(self) -> str:
+        return f"{self.method}: mean {self.outcome} > mean {self.other_outcome}"
+
+
+@dataclass(frozen=True)
+class Below:
+    """The mean of ``outcome`` under ``method`` is below ``value``."""
+
+    method: str
+    outcome: str
+    value: float
+
+    @property
+    def description(self) -> str:
+        return f"{self.method}: mean {self.outcome} < {self.value:g}"
+
+
+Target = Band | AtLeast | Exceeds | Below
+
+TARGETS: tuple[Target, ...] = (
+    Band(WELFARE, "recruitment_rate", 0.10, 0.16, centre=0.13),
+    Band(QUOTA, "recruitment_rate", 0.005, 0.03),
+    AtLeast("quota_grain", WELFARE, QUOTA),
+    AtLeast("quota_bonds", WELFARE, QUOTA),
+    Exceeds(QUOTA, "nominal_membership", "active_membership"),
+    Below(QUOTA, "government_elected", 0.5),
+    AtLeast("government_elected", WELFARE, QUOTA, strict=True),
+)
+"""The validation targets, in the order they are reported."""
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.2f}%"
+
+
+def _mean(summary: dict[str, Any], method: str, outcome: str) -> float:
+    try:
+        return float(summary["methods"][method][outcome]["mean"])
+    except KeyError as e:
+        raise ValueError(
+            f"summary has no mean for {method} / {outcome} (missing key {e})"
+        ) from None
+
+
+def _check(t: Target, summary: dict[str, Any]) -> tuple[bool, str]:
+    if isinstance(t, Band):
+        m = _mean(summary, t.method, t.outcome)
+        ci = summary["methods"][t.method][t.outcome].get("ci95")
+        ci_text = f" [95% CI {_pct(ci[0])}, {_pct(ci[1])}]" if ci else ""
+        return t.low <= m <= t.high, f"mean {_pct(m)}{ci_text}"
+    if isinstance(t, AtLeast):
+        a, b = _mean(summary, t.method, t.outcome), _mean(summary, t.other, t.outcome)
+        ok = a > b if t.strict else a >= b
+        return ok, f"{t.method} {a:.4g} vs {t.other} {b:.4g}"
+    if isinstance(t, Exceeds):
+        a, b = _mean(summary, t.method, t.outcome), _mean(summary, t.method, t.other_outcome)
+        return a > b, f"{t.outcome} {a:.4g} vs {t.other_outcome} {b:.4g}"
+    if isinstance(t, Below):
+        m = _mean(summary, t.method, t.outcome)
+        return m < t.value, f"mean {m:.4g}"
+    raise TypeError(f"unknown target type {type(t).__name__}")
+
+
+def check_targets(
+    summary: dict[str, Any], targets: tuple[Target, ...] = TARGETS
+) -> list[tuple[str, bool, str]]:
+    """Check each target against a comparison summary.
+
+    Returns ``(description, passed, detail)`` per target, in order; ``detail`` gives the
+    numbers the verdict rests on. Raises ``ValueError`` if the summary lacks an outcome.
+    """
+    out = []
+    for t in targets:
+        passed, detail = _check(t, summary)
+        out.append((t.description, bool(passed), detail))
+    return out

@@ -1,0 +1,206 @@
+"""The ``mobilize`` command line: what it prints, what it writes, and how it fails.
+
+Most checks call ``main([...])`` in this process; a few run ``python -m mobilization`` to
+check the real entry point, exit status and stderr (no traceback).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from mobilization import OUTCOMES, PARAMETERS
+from mobilization.cli import DEFAULT_SEED, main, parse_sets
+from mobilization.compare import DEFAULT_SEED as COMPARE_SEED
+from mobilization.compare import METHODS, replication_seeds
+from mobilization.stats import mean_ci
+
+SMALL = ["--replications", "4", "--weeks", "20"]
+
+
+def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "mobilization", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def small_compare(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """One small comparison through the real entry point, shared by several tests."""
+    tmp = tmp_path_factory.mktemp("compare")
+    out = tmp / "out"
+    proc = run_cli("compare", *SMALL, "--workers", "1", "--out", str(out), "--json", cwd=tmp)
+    assert proc.returncode == 0, proc.stderr
+    return {"proc": proc, "out": out, "summary": json.loads(proc.stdout)}
+
+
+# --- params ------------------------------------------------------------------------------
+def test_params_lists_every_parameter(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["params"]) == 0
+    text = capsys.readouterr().out
+    names = {line.split()[0] for line in text.splitlines() if line and not line[0].isspace()}
+    assert set(PARAMETERS) <= names
+    assert "presets: welfare-first 0.6, quota-only 0" in text
+
+
+def test_params_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["params", "--json"]) == 0
+    records = json.loads(capsys.readouterr().out)
+    assert [r["name"] for r in records] == list(PARAMETERS)
+    by_name = {r["name"]: r for r in records}
+    assert by_name["population"]["range"] == PARAMETERS["population"].range_text()
+    assert by_name["learn_from_masses"]["presets"] == {"welfare-first": True,
+                                                       "quota-only": False}
+
+
+# --- compare -----------------------------------------------------------------------------
+def test_compare_json_is_summary_and_files_are_written(small_compare: dict) -> None:
+    out, summary = small_compare["out"], small_compare["summary"]
+    assert small_compare["proc"].stdout == (out / "summary.json").read_text()
+    assert (out / "compare.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")], "temp file left"
+
+    assert summary["weeks"] == 20 and summary["replications"] == 4
+    assert summary["seed"] == DEFAULT_SEED and summary["overrides"] == {}
+    assert list(summary["methods"]) == list(METHODS)
+    for method in METHODS:
+        stats = summary["methods"][method]
+        assert set(stats) == set(OUTCOMES)
+        for outcome, s in stats.items():
+            low, high = s["ci95"]
+            assert low <= s["mean"] <= high, (method, outcome, s)
+            assert s["sd"] >= 0
+    assert summary["targets"] and all(
+        set(t) == {"target", "passed", "detail"} and isinstance(t["passed"], bool)
+        for t in summary["targets"])
+
+
+def test_runs_parquet_has_one_row_per_run_with_common_seeds(small_compare: dict) -> None:
+    runs = pd.read_parquet(small_compare["out"] / "runs.parquet")
+    assert len(runs) == 8
+    assert list(runs.columns) == ["method", "replication", "seed", *OUTCOMES]
+    seeds = runs.pivot(index="replication", columns="method", values="seed")
+    assert (seeds["welfare-first"] == seeds["quota-only"]).all()  # common random numbers
+    assert list(seeds["quota-only"]) == replication_seeds(DEFAULT_SEED, 4)
+    mean = runs.groupby("method")["recruitment_rate"].mean()
+    summary = small_compare["summary"]
+    for method in METHODS:
+        expected = summary["methods"][method]["recruitment_rate"]["mean"]
+        assert mean[method] == pytest.approx(expected)
+
+
+def test_compare_is_reproducible(small_compare: dict, tmp_path: Path,
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+    # Same command again, now in this process: identical numbers.
+    args = ["compare", *SMALL, "--workers", "1", "--out", str(tmp_path), "--json",
+            "--no-progress"]
+    assert main(args) == 0
+    again = json.loads(capsys.readouterr().out)
+    assert again == small_compare["summary"]
+
+
+def test_workers_do_not_change_the_runs(small_compare: dict, tmp_path: Path) -> None:
+    proc = run_cli("compare", *SMALL, "--workers", "2", "--out", str(tmp_path), "--json",
+                   "--no-progress", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == small_compare["summary"]
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "runs.parquet"),
+                                  pd.read_parquet(small_compare["out"] / "runs.parquet"))
+
+
+def test_compare_table_shows_percent_and_targets(tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["compare", "--replications", "2", "--weeks", "8", "--workers", "1",
+            "--set", "population=200", "--out", str(tmp_path), "--no-progress"]
+    assert main(args) == 0
+    text = capsys.readouterr().out
+    line = next(x for x in text.splitlines() if x.startswith("recruitment_rate"))
+    assert line.count("%") == 6  # two means and their CIs, in percent
+    assert "population=200" in text
+    assert "PASS" in text or "FAIL" in text
+    assert str(tmp_path / "summary.json") in text
+
+
+# --- run ---------------------------------------------------------------------------------
+def test_run_writes_weekly_series_and_figure(tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["run", "--method", "quota-only", "--weeks", "15", "--seed", "3",
+            "--set", "population=150", "--out", str(tmp_path)]
+    assert main(args) == 0
+    printed = capsys.readouterr().out
+    series = pd.read_csv(tmp_path / "series.csv")
+    assert len(series) == 16 and list(series["week"]) == list(range(16))
+    assert set(OUTCOMES) <= set(series.columns)
+    assert (tmp_path / "run.png").stat().st_size > 0
+    assert "recruitment_rate" in printed
+    final = series.iloc[-1]
+    assert final["present"] + final["mobilized"] == 150
+
+
+# --- bad input ---------------------------------------------------------------------------
+BAD = [
+    (["compare", "--set", "population=5"], "population must be in [20, 50000]; got 5"),
+    (["compare", "--set", "nonsense=1"], "unknown parameter: nonsense"),
+    (["compare", "--set", "branch_method=quota-only"], "branch_method"),
+    (["compare", "--replications", "0"], "--replications"),
+    (["compare", "--replications", "1"], "--replications"),
+    (["compare", "--weeks", "-3"], "--weeks"),
+    (["compare", "--weeks", "many"], "--weeks"),
+    (["compare", "--workers", "0"], "--workers"),
+    (["compare", "--set", "population=abc"], "population must be a whole number"),
+    (["compare", "--set", "grid_density=x"], "grid_density must be a number"),
+    (["compare", "--set", "learn_from_masses=maybe"], "learn_from_masses must be true"),
+    (["compare", "--set", "share_hired=0.6", "--set", "share_poor=0.6"], "share_hired"),
+    (["compare", "--set", "population"], "NAME=VALUE"),
+    (["run", "--set", "population=5"], "population must be in"),
+    (["run", "--method", "nope"], "--method"),
+    (["run", "--weeks", "0"], "--weeks"),
+    (["frobnicate"], "invalid choice"),
+]
+
+
+@pytest.mark.parametrize(("argv", "message"), BAD, ids=[" ".join(a) for a, _ in BAD])
+def test_bad_input_exits_2_with_one_line(argv: list[str], message: str, tmp_path: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*argv, "--out", str(tmp_path / "out")] if len(argv) > 1 else argv) == 2
+    captured = capsys.readouterr()
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1, captured.err
+    assert "error:" in lines[0] and message in lines[0]
+    assert "Traceback" not in captured.err and captured.out == ""
+    assert not (tmp_path / "out").exists(), "bad input must fail before any output"
+
+
+def test_bad_input_through_the_entry_point(tmp_path: Path) -> None:
+    proc = run_cli("compare", "--set", "population=5", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr == "mobilize: error: population must be in [20, 50000]; got 5\n"
+    assert proc.stdout == "" and not (tmp_path / "results").exists()
+
+
+# --- helpers -----------------------------------------------------------------------------
+def test_set_values_are_parsed_by_kind() -> None:
+    got = parse_sets(["population=1000", "gentry_power=0.8", "learn_from_masses=false",
+                      "branch_method=quota-only", "n_gentry = 3"])
+    assert got == {"population": 1000, "gentry_power": 0.8, "learn_from_masses": False,
+                   "branch_method": "quota-only", "n_gentry": 3}
+    assert isinstance(got["population"], int) and isinstance(got["gentry_power"], float)
+
+
+def test_default_seed_is_shared() -> None:
+    assert DEFAULT_SEED == COMPARE_SEED
+
+
+def test_mean_ci() -> None:
+    assert mean_ci([0.3]) == (0.3, 0.3, 0.3)
+    assert mean_ci([2.0, 2.0, 2.0]) == (2.0, 2.0, 2.0)
+    mean, low, high = mean_ci([1.0, 2.0, 3.0, 4.0])
+    # t(0.975, 3) = 3.182; sd = 1.291; half-width = 3.182 * 1.291 / 2
+    assert mean == 2.5 and high - mean == pytest.approx(2.054, abs=1e-3)
+    assert mean - low == pytest.approx(high - mean)
+    assert np.isfinite([low, high]).all()
