@@ -159,22 +159,32 @@ class Branch:
         if not self.learn_from_masses:
             return open_[int(model.rng.integers(len(open_)))]
         scores = self.reported_problems(model)
-        value = {m.key: scores[m.problem] * self.chance_of_winning(model, m) for m in open_}
+        turnout = self.turnout(model)
+        value = {m.key: scores[m.problem] * self.chance_of_winning(model, m, turnout)
+                 for m in open_}
         return max(open_, key=lambda m: (value[m.key], -MEASURES.index(m)))
 
-    def participation(self, model: VillageModel, measure: Measure
-                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Who is concerned by a measure, each one's chance of taking part in the struggle
-        for it, and who leads it regardless (genuine Party members and activists)."""
+    def turnout(self, model: VillageModel) -> tuple[np.ndarray, np.ndarray]:
+        """Each villager's chance of joining a struggle that concerns them (grievance and
+        trust, organization, held back by fear), and who leads any struggle regardless
+        (genuine Party members and activists present)."""
         s = model.village
-        concerned = affected_people(s, measure, model.week)
-        active = s.membership == ACTIVE
+        will = (0.6 * s.grievance + 0.4 * s.trust + 0.3 * (s.membership == ACTIVE)
+                - 0.6 * s.fear)
         leaders = s.present & s.working_age & (
             (s.role == ACTIVIST) | ((s.role == PARTY) & ~s.bad_element)
         )
-        will = 0.6 * s.grievance + 0.4 * s.trust + 0.3 * active - 0.6 * s.fear
-        chance = np.where(concerned, _sigmoid(will - 0.45, 8.0), 0.0)
-        return concerned, chance, leaders
+        return _sigmoid(will - 0.45, 8.0), leaders
+
+    def participation(self, model: VillageModel, measure: Measure,
+                      turnout: tuple[np.ndarray, np.ndarray] | None = None
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Who is concerned by a measure, each one's chance of taking part in the struggle
+        for it, and who leads it regardless. ``turnout`` may be shared across measures
+        weighed at the same meeting."""
+        willing, leaders = turnout if turnout is not None else self.turnout(model)
+        concerned = affected_people(model.village, measure, model.week)
+        return concerned, np.where(concerned, willing, 0.0), leaders
 
     def strength(self, model: VillageModel, taking_part: np.ndarray) -> float:
         """Organized strength: the share of working-age villagers present who take part,
@@ -190,9 +200,10 @@ class Branch:
         return p["struggle_threshold"] + model.government.obstruction(p["obstruction"],
                                                                       measure.decree)
 
-    def chance_of_winning(self, model: VillageModel, measure: Measure) -> float:
+    def chance_of_winning(self, model: VillageModel, measure: Measure,
+                          turnout: tuple[np.ndarray, np.ndarray] | None = None) -> float:
         """The branch's estimate, from expected turnout, of winning a struggle now."""
-        _, chance, leaders = self.participation(model, measure)
+        _, chance, leaders = self.participation(model, measure, turnout)
         expected = np.maximum(chance, leaders)
         s = model.village
         adults = max(int((s.present & s.working_age).sum()), 1)

@@ -2,7 +2,7 @@
 
 Weekly step order (docs/ODD.md, "Process overview and scheduling"):
 
-1. quotas arrive from the district (at the start and every ``quota_interval`` weeks);
+1. quotas arrive from the district (for weeks 1..q at the start, then every q weeks);
 2. the gentry who hold the government regain power; burdens and grievance update;
 3. the branch meets (every ``meeting_interval`` weeks): a vital-interest item (learn the
    problem, struggle for a measure, admit activists) or quotas (assign by order, press
@@ -115,8 +115,8 @@ class VillageModel(mesa.Model):
         """One week (see the module docstring for the order)."""
         p, s, gov, branch = self.p, self.village, self.government, self.branch
         self.week += 1
-        if self.week % p["quota_interval"] == 0:
-            self._quotas_arrive()
+        if self.week > 1 and (self.week - 1) % p["quota_interval"] == 0:
+            self._quotas_arrive()  # period k covers weeks k*interval+1 ... (k+1)*interval
         gov.weekly()
         burden_h = dynamics.total_burden(s, gov, p["levy_shift"])
         dynamics.update_grievance(s, burden_h)
