@@ -16,7 +16,7 @@ does.
     uv run python scripts/calibrate_defaults.py            # full grid, ~8 min on 2 cores
     uv run python scripts/calibrate_defaults.py --quick    # coarse smoke run
 
-The table it prints is recorded in docs/calibration.md.
+``--write-doc`` also rewrites the table in docs/calibration.md.
 """
 
 from __future__ import annotations
@@ -24,13 +24,16 @@ from __future__ import annotations
 import argparse
 import itertools
 import os
+import re
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
 import numpy as np
 
 from mobilization import simulate
 
 TARGET = {"welfare-first": 0.13, "quota-only": 0.015}
+DOC = Path(__file__).resolve().parents[1] / "docs" / "calibration.md"
 
 
 def _seeds(n: int, base: int) -> list[int]:
@@ -49,6 +52,8 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--workers", type=int, default=os.cpu_count())
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--write-doc", action="store_true",
+                    help="replace the table in docs/calibration.md with this run's")
     a = ap.parse_args()
     hazards = [round(h, 4) for h in np.arange(0.0030, 0.00701, 0.0004)]
     presses = [0.02, 0.03, 0.04, 0.05, 0.06]
@@ -67,15 +72,24 @@ def main() -> None:
             (qo - TARGET["quota-only"]) / TARGET["quota-only"]
         ) ** 2
         rows.append((loss, h, p, wf, qo))
-    print(f"replications per method and point: {reps}; seed {a.seed}")
-    print("| enlist_hazard | press_compliance | welfare-first | quota-only | loss |")
-    print("|---:|---:|---:|---:|---:|")
+    lines = [
+        f"replications per method and point: {reps}; seed {a.seed}",
+        "",
+        "| enlist_hazard | press_compliance | welfare-first | quota-only | loss |",
+        "|---:|---:|---:|---:|---:|",
+    ]
     for loss, h, p, wf, qo in sorted(rows, key=lambda r: (r[1], r[2])):
-        print(f"| {h:g} | {p:g} | {wf:.2%} | {qo:.2%} | {loss:.3f} |")
+        lines.append(f"| {h:g} | {p:g} | {wf:.2%} | {qo:.2%} | {loss:.3f} |")
     best = min(rows)
-    print(f"\nbest: enlist_hazard={best[1]:g} press_compliance={best[2]:g} "
-          f"(welfare-first {best[3]:.2%}, quota-only {best[4]:.2%}, loss {best[0]:.3f})")
-
+    lines += ["", f"best: enlist_hazard={best[1]:g} press_compliance={best[2]:g} "
+                  f"(welfare-first {best[3]:.2%}, quota-only {best[4]:.2%}, loss {best[0]:.3f})"]
+    table = "\n".join(lines)
+    print(table)
+    if a.write_doc:
+        text = DOC.read_text()
+        DOC.write_text(re.sub(r"replications per method and point: .*", lambda _: table + "\n",
+                              text, flags=re.S))
+        print(f"wrote {DOC}")
 
 if __name__ == "__main__":
     main()
