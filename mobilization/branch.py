@@ -119,7 +119,7 @@ class Branch:
         their own problems".
         """
         s, gov = model.village, model.government
-        present_h = np.bincount(s.household, weights=s.present, minlength=s.n_households) > 0
+        present_h = s.households_present()
         g_h = s.household_mean(s.grievance, s.present) * present_h
         b = s.burden
         scores = np.zeros(len(PROBLEMS))
@@ -171,7 +171,7 @@ class Branch:
         s = model.village
         will = (0.6 * s.grievance + 0.4 * s.trust + 0.3 * (s.membership == ACTIVE)
                 - 0.6 * s.fear)
-        leaders = s.present & s.working_age & (
+        leaders = s.adults() & (
             (s.role == ACTIVIST) | ((s.role == PARTY) & ~s.bad_element)
         )
         return _sigmoid(will - 0.45, 8.0), leaders
@@ -188,11 +188,12 @@ class Branch:
 
     def strength(self, model: VillageModel, taking_part: np.ndarray) -> float:
         """Organized strength: the share of working-age villagers present who take part,
-        active members of mass organizations counting double."""
+        active members of mass organizations counting double. ``taking_part`` is a mask,
+        or each one's chance of taking part for the expected strength."""
         s = model.village
-        adults = max(int((s.present & s.working_age).sum()), 1)
-        organized = int((taking_part & (s.membership == ACTIVE)).sum())
-        return (int(taking_part.sum()) + organized) / adults
+        weight = taking_part.astype(float, copy=False)
+        organized = float(np.dot(weight, s.membership == ACTIVE))
+        return (float(weight.sum()) + organized) / s.n_adults()
 
     def needed(self, model: VillageModel, measure: Measure) -> float:
         """Strength a struggle needs: a base threshold plus gentry obstruction of decrees."""
@@ -204,12 +205,8 @@ class Branch:
                           turnout: tuple[np.ndarray, np.ndarray] | None = None) -> float:
         """The branch's estimate, from expected turnout, of winning a struggle now."""
         _, chance, leaders = self.participation(model, measure, turnout)
-        expected = np.maximum(chance, leaders)
-        s = model.village
-        adults = max(int((s.present & s.working_age).sum()), 1)
-        organized = float(np.dot(expected, s.membership == ACTIVE))
-        strength = (float(expected.sum()) + organized) / adults
-        return float(_sigmoid(strength - self.needed(model, measure), 12.0))
+        expected = self.strength(model, np.maximum(chance, leaders))
+        return float(_sigmoid(expected - self.needed(model, measure), 12.0))
 
     # --- mechanisms 3, 4, 8: struggle for a measure ----------------------------------
     def campaign(self, model: VillageModel, measure: Measure) -> Campaign:
@@ -285,7 +282,7 @@ class Branch:
         Named men are pressed to enlist for the recruit quota.
         """
         s, gov, p, book = model.village, model.government, model.p, model.quotas
-        present_h = np.bincount(s.household, weights=s.present, minlength=s.n_households) > 0
+        present_h = s.households_present()
         trust_h = s.household_mean(s.trust, s.present)
         weights = present_h * gov.levy_multiplier(s, p["levy_shift"])
         cost = np.zeros(s.n_households)
@@ -345,7 +342,7 @@ class Branch:
         s, rng = model.village, model.rng
         if rng.random() >= 0.2:
             return
-        pool = np.flatnonzero(s.present & s.working_age & (s.role == VILLAGER))
+        pool = np.flatnonzero(s.adults() & (s.role == VILLAGER))
         if len(pool) == 0:
             return
         i = int(pool[rng.integers(len(pool))])

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .population import ARMY, LEVY, MIDDLE, VillageState
+from .population import ARMY, MIDDLE, VillageState
 
 
 @dataclass
@@ -74,7 +74,3 @@ class VillageGovernment:
         """Gentry who keep the government slowly regain what struggles took from them."""
         if self.gentry_rule:
             self.gentry_power += 0.004 * (self.initial_gentry_power - self.gentry_power)
-
-    def levy_burden(self, state: VillageState, levy_shift: float) -> np.ndarray:
-        """Levy each household actually carries this week."""
-        return state.burden[:, LEVY] * self.levy_multiplier(state, levy_shift)

@@ -29,7 +29,6 @@ from .government import VillageGovernment
 from .outcomes import OUTCOMES, snapshot
 from .parameters import resolve
 from .population import (
-    ACTIVE,
     ACTIVIST,
     ARMY,
     PARTY,
@@ -133,9 +132,7 @@ class VillageModel(mesa.Model):
             self.womens_association, self.rng,
         )
         self.mobilize(leavers, army)
-        adults = s.present & s.working_age
-        active_share = float((adults & (s.membership == ACTIVE)).sum()) / max(adults.sum(), 1)
-        branch.expose_bad_elements(self, active_share)
+        branch.expose_bad_elements(self, s.active_member_share())
         branch.active_membership_decay(self)
         s.assessed *= 0.9
         self._update_attitude_reads()
@@ -163,12 +160,9 @@ class VillageModel(mesa.Model):
         Party and the more of them are organized: "it will make the task that much easier.
         It will be like rowing with the current." """
         s = self.village
-        adults = s.present & s.working_age
-        n = max(int(adults.sum()), 1)
         will = (0.5 * s.consciousness + 0.5 * s.trust) * (1.0 - 0.5 * s.fear)
-        willing = float(np.dot(will, adults)) / n
-        organized = float((adults & (s.membership == ACTIVE)).sum()) / n
-        rate = min(0.04 * willing + 0.25 * organized, 1.0)
+        willing = float(np.dot(will, s.adults())) / s.n_adults()
+        rate = min(0.04 * willing + 0.25 * s.active_member_share(), 1.0)
         for kind in GOODS:
             self.quotas.deliver(kind, rate * self.quotas.outstanding(kind))
 

@@ -51,8 +51,8 @@ def snapshot(model: VillageModel) -> dict[str, float | int]:
     n0 = s.n
     present = s.status == PRESENT
     n_present = int(present.sum())
-    adults = present & s.working_age
-    n_adults = max(int(adults.sum()), 1)
+    adults = s.adults()
+    n_adults = s.n_adults()
     women = adults & s.female
     army = int((s.status == ARMY).sum())
     salvation = int((s.status == SALVATION).sum())
@@ -71,7 +71,7 @@ def snapshot(model: VillageModel) -> dict[str, float | int]:
         "share_intermediate": float(intermediate),
         "share_backward": float(backward),
         "nominal_membership": int((adults & (s.membership == NOMINAL)).sum()) / n_adults,
-        "active_membership": int((adults & (s.membership == ACTIVE)).sum()) / n_adults,
+        "active_membership": s.active_member_share(),
         "mean_grievance": float(np.dot(s.grievance, present)) / denom,
         "mean_trust": float(np.dot(s.trust, present)) / denom,
         "mean_consciousness": float(np.dot(s.consciousness, present)) / denom,

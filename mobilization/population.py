@@ -58,8 +58,6 @@ class VillageState:
     hh_class: np.ndarray  # (H,) class of each household
     female: np.ndarray  # (n,) bool
     working_age: np.ndarray  # (n,) bool
-    neighbours: np.ndarray  # (n, 8) person index of Moore neighbours, n = none
-    n_neighbours: np.ndarray  # (n,) number of real neighbours
     adjacency: sparse.csr_matrix  # (n, n) row-normalized Moore adjacency
     burden: np.ndarray  # (H, 4) rent, interest, levy (base), prices
     assessed: np.ndarray  # (H,) recent quota assessments laid on the household
@@ -83,6 +81,23 @@ class VillageState:
     @property
     def military_age(self) -> np.ndarray:
         return self.working_age & ~self.female
+
+    def adults(self) -> np.ndarray:
+        """Working-age villagers present: who can take part in struggles and leave."""
+        return self.present & self.working_age
+
+    def n_adults(self) -> int:
+        """Number of working-age villagers present (at least 1, as a denominator)."""
+        return max(int(self.adults().sum()), 1)
+
+    def active_member_share(self) -> float:
+        """Share of working-age villagers present who are active members of a mass
+        organization: the strength of the mass movement."""
+        return int((self.adults() & (self.membership == ACTIVE)).sum()) / self.n_adults()
+
+    def households_present(self) -> np.ndarray:
+        """Households with at least one member still in the village."""
+        return np.bincount(self.household, weights=self.present, minlength=self.n_households) > 0
 
     def soldier_family(self) -> np.ndarray:
         """Households with a member in the army."""
@@ -186,8 +201,6 @@ def build_village(p: dict, rng: np.random.Generator) -> VillageState:
         hh_class=hh_class,
         female=female,
         working_age=working_age,
-        neighbours=neighbours,
-        n_neighbours=n_neighbours,
         adjacency=adjacency,
         burden=burden,
         assessed=np.zeros(n_households),

@@ -57,7 +57,7 @@ BY_KEY = {m.key: m for m in MEASURES}
 def affected_people(state: VillageState, measure: Measure, week: int = 0) -> np.ndarray:
     """Working-age villagers still in the village whom the measure concerns: the ones who
     would take part in the struggle for it."""
-    base = state.present & state.working_age
+    base = state.adults()
     hh = state.household
     if measure.key == "rent_reduction":
         return base & (state.burden[hh, RENT] > 0.05)
