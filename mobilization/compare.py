@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from .outcomes import OUTCOMES
+from .outcomes import BOUNDS, OUTCOMES
 from .parameters import HORIZON_WEEKS, resolve
 from .run import _check_weeks, run_model
 from .stats import describe
@@ -262,7 +262,8 @@ def compare(
         "seed": seed,
         "overrides": overrides,
         "methods": {
-            m: {name: describe(runs.loc[runs["method"] == m, name].to_numpy(float))
+            m: {name: describe(runs.loc[runs["method"] == m, name].to_numpy(float),
+                               BOUNDS[name])
                 for name in OUTCOMES}
             for m in METHODS
         },

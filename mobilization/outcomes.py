@@ -45,6 +45,15 @@ OUTCOMES: dict[str, str] = {
 }
 
 
+COUNTS = frozenset({"mobilized", "present", "party_size", "activists", "measures_won",
+                    "campaigns"})
+BOUNDS: dict[str, tuple[float, float | None]] = {
+    name: (0.0, None) if name in COUNTS else (0.0, 1.0) for name in OUTCOMES
+}
+"""The range each outcome can take: counts are non-negative, everything else is in [0, 1].
+Confidence intervals are truncated to it."""
+
+
 def snapshot(model: VillageModel) -> dict[str, float | int]:
     """All outcomes of the model's current week."""
     s = model.village

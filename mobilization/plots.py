@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
 from .files import atomic_write
+from .outcomes import BOUNDS
 from .stats import mean_ci_columns
 from .targets import TARGETS, Band
 
@@ -66,7 +67,7 @@ def compare_figure(result: CompareResult) -> Figure:
     for method in methods:
         colour = COLOURS.get(method)
         series = result.weekly[method]["recruitment_rate"]
-        mean, low, high = mean_ci_columns(series)
+        mean, low, high = mean_ci_columns(series, bounds=BOUNDS["recruitment_rate"])
         weeks = np.arange(series.shape[1])
         ax_t.fill_between(weeks, low, high, color=colour, alpha=0.25, linewidth=0)
         ax_t.plot(weeks, mean, color=colour, linewidth=2, label=f"{method} (mean, 95% CI)")

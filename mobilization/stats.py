@@ -19,11 +19,29 @@ def _check_level(level: float) -> float:
     return float(level)
 
 
-def mean_ci(values: Iterable[float], level: float = 0.95) -> tuple[float, float, float]:
+Bounds = tuple[float | None, float | None] | None
+
+
+def _truncate(low, high, bounds: Bounds):
+    """Cut an interval to the range the quantity can take (a share cannot be negative)."""
+    if bounds is None:
+        return low, high
+    lo_b, hi_b = bounds
+    if lo_b is not None:
+        low, high = np.maximum(low, lo_b), np.maximum(high, lo_b)
+    if hi_b is not None:
+        low, high = np.minimum(low, hi_b), np.minimum(high, hi_b)
+    return low, high
+
+
+def mean_ci(values: Iterable[float], level: float = 0.95,
+            bounds: Bounds = None) -> tuple[float, float, float]:
     """Mean of ``values`` and its two-sided Student-t confidence interval.
 
     Returns ``(mean, low, high)`` as plain floats. With one value, or when all values are
     equal, there is no spread to estimate and the interval collapses onto the mean.
+    ``bounds`` (low, high; either may be None) truncates the interval to the range the
+    quantity can take.
     """
     level = _check_level(level)
     x = np.asarray(list(values) if not isinstance(values, np.ndarray) else values, float)
@@ -39,11 +57,12 @@ def mean_ci(values: Iterable[float], level: float = 0.95) -> tuple[float, float,
     if sd == 0.0 or not math.isfinite(sd):
         return mean, mean, mean
     half = float(_scipy_stats.t.ppf(0.5 + level / 2.0, x.size - 1)) * sd / math.sqrt(x.size)
-    return mean, mean - half, mean + half
+    low, high = _truncate(mean - half, mean + half, bounds)
+    return mean, float(low), float(high)
 
 
 def mean_ci_columns(
-    matrix: np.ndarray, level: float = 0.95
+    matrix: np.ndarray, level: float = 0.95, bounds: Bounds = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Column-wise :func:`mean_ci` of a (replications x points) array, vectorized.
 
@@ -59,16 +78,17 @@ def mean_ci_columns(
         return mean, mean.copy(), mean.copy()
     sd = m.std(axis=0, ddof=1)
     half = float(_scipy_stats.t.ppf(0.5 + level / 2.0, n - 1)) * sd / math.sqrt(n)
-    return mean, mean - half, mean + half
+    low, high = _truncate(mean - half, mean + half, bounds)
+    return mean, low, high
 
 
-def describe(values: Iterable[float]) -> dict[str, float | list[float]]:
+def describe(values: Iterable[float], bounds: Bounds = None) -> dict[str, float | list[float]]:
     """``{"mean", "sd", "ci95": [low, high]}`` of ``values`` as JSON-ready plain floats.
 
     The standard deviation of a single value is reported as 0.0 (not NaN) so the result
     is always valid JSON.
     """
     x = np.asarray(list(values) if not isinstance(values, np.ndarray) else values, float)
-    mean, low, high = mean_ci(x, 0.95)
+    mean, low, high = mean_ci(x, 0.95, bounds)
     sd = float(x.std(ddof=1)) if x.size > 1 else 0.0
     return {"mean": mean, "sd": sd, "ci95": [low, high]}

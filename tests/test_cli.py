@@ -204,3 +204,18 @@ def test_mean_ci() -> None:
     assert mean == 2.5 and high - mean == pytest.approx(2.054, abs=1e-3)
     assert mean - low == pytest.approx(high - mean)
     assert np.isfinite([low, high]).all()
+
+
+def test_confidence_intervals_stay_inside_each_outcomes_range():
+    """A share's interval is truncated to [0, 1] and a count's to >= 0, even for outcomes
+    that are almost always 0 (a t-interval alone would dip below)."""
+    from mobilization.compare import compare
+    from mobilization.outcomes import BOUNDS
+
+    result = compare(replications=6, weeks=30, workers=1, progress=False)
+    for method, outcomes in result.summary["methods"].items():
+        for name, d in outcomes.items():
+            low_b, high_b = BOUNDS[name]
+            lo, hi = d["ci95"]
+            assert low_b <= lo <= d["mean"] <= hi, (method, name, d)
+            assert high_b is None or hi <= high_b, (method, name, d)
