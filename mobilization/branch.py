@@ -354,7 +354,7 @@ class Branch:
         Communists working for the people from bad persons who have joined the Party out of
         ulterior motives. Then we will be able to rid the Party of undesirable members.\""""
         s = model.village
-        bad = np.flatnonzero((s.role == PARTY) & s.bad_element & s.present)
+        bad = s.bad_elements_present()
         if len(bad) == 0 or active_share <= 0:
             return
         caught = bad[model.rng.random(len(bad)) < 0.1 * active_share]

@@ -16,7 +16,6 @@ from .population import (
     INTERMEDIATE,
     LEVY,
     MIDDLE,
-    PARTY,
     PRESENT,
     VILLAGER,
     VillageState,
@@ -80,13 +79,9 @@ def update_trust(state: VillageState, harm: float) -> None:
     Party wear it down in the households tied to them. Chen Yun: "untrustworthy persons and
     alien class elements have made their way into certain leading organs"."""
     state.trust += TRUST_MEMORY * (TRUST_BASELINE - state.trust)
-    bad = np.flatnonzero((state.role == PARTY) & state.bad_element & state.present)
+    bad = state.bad_elements_present()
     if len(bad) and harm > 0:
-        hh = state.household[bad]
-        tied = np.zeros(state.n_households, dtype=bool)
-        for offset in (-1, 0, 1):
-            tied[np.clip(hh + offset, 0, state.n_households - 1)] = True
-        state.trust[tied[state.household]] -= harm
+        state.trust[state.tied_to(bad)] -= harm
         np.clip(state.trust, 0.0, 1.0, out=state.trust)
 
 

@@ -151,7 +151,7 @@ class VillageModel(mesa.Model):
         """The district assigns this period's quotas (in persons and household-incomes)."""
         p, s = self.p, self.village
         self.quotas.demand("recruits", p["recruit_quota"] * s.n)
-        households = float(np.unique(s.household[s.present]).size)
+        households = float(s.households_present().sum())
         for kind in GOODS:
             self.quotas.demand(kind, p[QUOTA_PARAMETER[kind]] * households)
 
@@ -207,7 +207,5 @@ class VillageModel(mesa.Model):
         """An exposed bad element is expelled; the households he harmed regain some trust."""
         s = self.village
         s.bad_element[i] = False
-        hh = s.household[i]
-        near = np.abs(s.household - hh) <= 1
-        s.trust[near] += 0.05
+        s.trust[s.tied_to(np.array([i]))] += 0.05
         self.promote(i, VILLAGER)

@@ -95,6 +95,18 @@ class VillageState:
         organization: the strength of the mass movement."""
         return int((self.adults() & (self.membership == ACTIVE)).sum()) / self.n_adults()
 
+    def bad_elements_present(self) -> np.ndarray:
+        """Indices of Party members in the village who joined with ulterior motives."""
+        return np.flatnonzero((self.role == PARTY) & self.bad_element & self.present)
+
+    def tied_to(self, people: np.ndarray) -> np.ndarray:
+        """Mask of persons tied to ``people``: members of their own and the two adjacent
+        households (neighbours along the village path)."""
+        tied = np.zeros(self.n_households, dtype=bool)
+        for offset in (-1, 0, 1):
+            tied[np.clip(self.household[people] + offset, 0, self.n_households - 1)] = True
+        return tied[self.household]
+
     def households_present(self) -> np.ndarray:
         """Households with at least one member still in the village."""
         return np.bincount(self.household, weights=self.present, minlength=self.n_households) > 0

@@ -31,13 +31,10 @@ from pathlib import Path
 import numpy as np
 
 from mobilization import simulate
+from mobilization.compare import replication_seeds
 
 TARGET = {"welfare-first": 0.13, "quota-only": 0.015}
 DOC = Path(__file__).resolve().parents[1] / "docs" / "calibration.md"
-
-
-def _seeds(n: int, base: int) -> list[int]:
-    return [int(c.generate_state(1)[0]) for c in np.random.SeedSequence(base).spawn(n)]
 
 
 def _run(args: tuple[str, int, float, float]) -> float:
@@ -60,7 +57,7 @@ def main() -> None:
     if a.quick:
         hazards, presses = hazards[::4], presses[::2]
     reps = a.replications if not a.quick else 8
-    seeds = _seeds(reps, a.seed)
+    seeds = replication_seeds(a.seed, reps)
     grid = list(itertools.product(hazards, presses))
     jobs = [(m, s, h, p) for h, p in grid for m in TARGET for s in seeds]
     with ProcessPoolExecutor(a.workers) as ex:

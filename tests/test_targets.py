@@ -20,11 +20,12 @@ import pytest
 from scipy import stats
 
 from mobilization import simulate
+from mobilization.compare import replication_seeds
 from mobilization.parameters import METHODS
 
 N_SEEDS = 60
 SEED_BASE = 20_251_122
-SEEDS = [int(c.generate_state(1)[0]) for c in np.random.SeedSequence(SEED_BASE).spawn(N_SEEDS)]
+SEEDS = replication_seeds(SEED_BASE, N_SEEDS)
 
 # Target band for the mean, and the slightly wider band the 95% CI must stay inside.
 RECRUITMENT_TARGETS = {
