@@ -1,4 +1,5 @@
-"""The ``mobilize`` command line: ``params``, ``compare`` and ``run``.
+"""The ``mobilize`` command line: ``params``, ``compare``, ``run``, and the experiment
+commands ``sweep``, ``report``, ``sensitivity`` and ``calibrate``.
 
 Bad input (unknown parameter, value out of range, bad option or number) exits with status
 2 and a one-line message on stderr, never a traceback.
@@ -153,6 +154,43 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--out", default="results/run", type=Path, metavar="DIR",
                    help="output directory (default results/run)")
     r.add_argument("--json", action="store_true", help="print the final outcomes as JSON")
+
+    def experiment_command(name: str, help_text: str, description: str) -> argparse.ArgumentParser:
+        e = sub.add_parser(name, help=help_text, description=description)
+        e.add_argument("file", type=Path, metavar="FILE", help="experiment file (TOML)")
+        e.add_argument("--out", type=Path, default=None, metavar="DIR",
+                       help="output directory (default results/<experiment name>); "
+                            "running again resumes")
+        e.add_argument("--workers", type=_whole(1), default=None, metavar="K",
+                       help="local worker processes (default: all cores; 1 runs in this "
+                            "process)")
+        e.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                       help="run on a Dask distributed cluster (e.g. tcp://host:8786) "
+                            "instead of local processes")
+        e.add_argument("--no-progress", action="store_true", help="no progress bar")
+        return e
+
+    experiment_command(
+        "sweep", "run an experiment file: every design point and replication",
+        "Run every (design point, replication) of an experiment file and store one row per "
+        "run in DIR/parts/*.parquet, with DIR/manifest.json. Running the same command "
+        "again resumes: finished runs are skipped; a changed design is refused.")
+    rep = sub.add_parser(
+        "report", help="summarize a sweep: summary.csv and figures",
+        description="Summarize the runs of a sweep directory: DIR/summary.csv (mean, sd "
+                    "and 95%% CI of each outcome per design point) and figures (a line with "
+                    "a confidence band for a 1-D design, a heat map for a 2-D one).")
+    rep.add_argument("dir", type=Path, metavar="DIR", help="a sweep's output directory")
+    experiment_command(
+        "sensitivity", "global sensitivity analysis (SALib Sobol or Morris)",
+        "Run the sampled design of an experiment file ([sample] method = sobol | morris) "
+        "as a sweep, then estimate the sensitivity indices with SALib; write "
+        "DIR/sensitivity.csv and a bar chart. A dummy factor shows the noise floor.")
+    experiment_command(
+        "calibrate", "fit the calibrated parameters to the targets",
+        "Run the grid of an experiment file as a sweep and choose the values of the free "
+        "parameters (basis 'calibrated') that best meet the file's [targets]; report the "
+        "fitted values, the fit and how sensitive it is.")
     return parser
 
 
@@ -302,7 +340,68 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"params": _cmd_params, "compare": _cmd_compare, "run": _cmd_run}
+def _experiment_out(args: argparse.Namespace, experiment: Any) -> Path:
+    return args.out if args.out is not None else Path("results") / experiment.name
+
+
+def _cmd_sweep(args: argparse.Namespace) -> int:
+    from .experiment import load
+    from .sweep import sweep
+
+    experiment = load(args.file)
+    out = _experiment_out(args, experiment)
+    print(f"{experiment.name}: {len(experiment.points)} design points x "
+          f"{experiment.replications} replications = {experiment.n_runs} runs -> {out}",
+          file=sys.stderr)
+    result = sweep(experiment, out, workers=args.workers, scheduler=args.scheduler,
+                   progress=not args.no_progress)
+    if result.skipped:
+        print(f"resumed: {result.skipped} runs were already in {out}", file=sys.stderr)
+    print(f"{len(result.runs)} runs in {out / 'parts'} ({result.new} now); "
+          f"{result.failed} failed")
+    if result.failed:
+        failed = result.runs[result.runs["status"] == "failed"]
+        print(f"warning: {result.failed} runs failed; first error: {failed['error'].iloc[0]}"
+              " (see the status and error columns)", file=sys.stderr)
+    print(f"next: {PROG} report {out}")
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .report import write_report
+
+    result = write_report(args.dir)
+    print(result.text)
+    return 0
+
+
+def _cmd_sensitivity(args: argparse.Namespace) -> int:
+    from .experiment import load
+    from .sensitivity import sensitivity
+
+    experiment = load(args.file)
+    out = _experiment_out(args, experiment)
+    result = sensitivity(experiment, out, workers=args.workers, scheduler=args.scheduler,
+                         progress=not args.no_progress)
+    print(result.text)
+    return 0
+
+
+def _cmd_calibrate(args: argparse.Namespace) -> int:
+    from .calibrate import calibrate
+    from .experiment import load
+
+    experiment = load(args.file)
+    out = _experiment_out(args, experiment)
+    result = calibrate(experiment, out, workers=args.workers, scheduler=args.scheduler,
+                       progress=not args.no_progress)
+    print(result.text)
+    return 0
+
+
+COMMANDS = {"params": _cmd_params, "compare": _cmd_compare, "run": _cmd_run,
+            "sweep": _cmd_sweep, "report": _cmd_report, "sensitivity": _cmd_sensitivity,
+            "calibrate": _cmd_calibrate}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,549 @@
+"""Experiment files: a design of parameter points and replications, read from TOML.
+
+An experiment file says what to run, never how (workers, cluster) or where (output
+directory); those belong to the command line. The shape::
+
+    [experiment]
+    name = "dose_response"
+    weeks = 104            # optional: the model's horizon otherwise
+    replications = 50
+    seed = 12345
+    seeding = "common"     # optional: "common" (grids) or "independent" (samples)
+
+    [fixed]                # parameters held fixed
+    branch_method = "welfare-first"
+
+    [grid]                 # full factorial: a list, or {start, stop, step} (stop included)
+    vital_interest_share = {start = 0.0, stop = 1.0, step = 0.1}
+
+or, instead of ``[grid]``, a sampled design::
+
+    [sample]
+    method = "sobol"       # "lhs" | "sobol" | "morris"
+    n = 1024               # base sample size (Sobol: a power of 2; Morris: trajectories)
+    dummy = true           # add a parameter the model ignores: its index is the noise floor
+
+    [ranges]
+    enlist_hazard = [0.002, 0.01]
+
+Sub-experiments, as in NetLogo's BehaviorSpace, run side by side and are not crossed with
+each other; each takes the top-level ``[fixed]`` and design and adds its own::
+
+    [[sub]]
+    name = "learns from the masses"
+    fixed = {learn_from_masses = true}
+
+    [[sub]]
+    name = "own ideas"
+    fixed = {learn_from_masses = false}
+    grid = {gentry_power = [0.4, 0.8]}     # crossed with the top-level grid
+
+Seeds come from :class:`numpy.random.SeedSequence`. With ``seeding = "common"`` (the default
+for grids) replication ``r`` of every point uses the same seed, the one
+:func:`mobilization.compare.replication_seeds` gives, so points differ only in their
+parameters (common random numbers). With ``"independent"`` (the default for sampled
+designs, as sensitivity analysis needs) point ``i``, replication ``r`` uses
+``SeedSequence(seed, spawn_key=(i, r))``. Either way a run's seed depends only on its point
+and replication.
+
+Everything is checked before anything runs: an unknown parameter, a value out of range or a
+malformed table raises :class:`ExperimentError`, whose message names the file, the line and
+the problem.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import math
+import numbers
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .parameters import HORIZON_WEEKS, PARAMETERS, _check_value, resolve
+
+SAMPLE_METHODS = ("lhs", "sobol", "morris")
+SEEDINGS = ("common", "independent")
+DUMMY = "dummy"
+"""Name of the sensitivity-analysis dummy factor: sampled like the others, ignored by the
+model, so its index measures the noise of the estimates."""
+
+MAX_RUNS = 5_000_000
+_TABLES = {"experiment", "fixed", "grid", "sample", "ranges", "sub", "analysis",
+           "calibrate", "targets"}
+_EXPERIMENT_KEYS = {"name", "description", "weeks", "replications", "seed", "seeding"}
+_SAMPLE_KEYS = {"method", "n", "dummy", "num_levels"}
+_SUB_KEYS = {"name", "fixed", "grid"}
+
+
+class ExperimentError(ValueError):
+    """An experiment file that cannot be run; the message names file, line and problem."""
+
+
+@dataclass(frozen=True)
+class Point:
+    """One design point: the parameters set by the experiment (validated) and any factor
+    that is not a model parameter (the sensitivity dummy)."""
+
+    index: int
+    sub: str
+    params: dict[str, Any]
+    extra: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Run:
+    """One (design point, replication): everything a worker needs, and its key."""
+
+    run_id: str
+    point: int
+    sub: str
+    replication: int
+    seed: int
+    weeks: int
+    params: dict[str, Any]
+    extra: dict[str, float]
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """A parsed, validated experiment file."""
+
+    name: str
+    weeks: int
+    replications: int
+    seed: int
+    seeding: str
+    design: str  # "grid" or a sample method
+    factors: tuple[str, ...]
+    points: tuple[Point, ...]
+    subs: tuple[str, ...]
+    sample: dict[str, Any] | None
+    ranges: dict[str, tuple[float, float]]
+    tables: dict[str, Any]
+    path: Path | None = None
+    description: str = ""
+
+    @property
+    def n_runs(self) -> int:
+        return len(self.points) * self.replications
+
+    def seed_of(self, point: int, replication: int) -> int:
+        """The integer seed of one run (see the module docstring)."""
+        if self.seeding == "common":
+            return self._common_seeds[replication]
+        ss = np.random.SeedSequence(self.seed, spawn_key=(point, replication))
+        return int(ss.generate_state(1)[0])
+
+    @property
+    def _common_seeds(self) -> list[int]:
+        cached = self.__dict__.get("_seeds")
+        if cached is None:
+            children = np.random.SeedSequence(self.seed).spawn(self.replications)
+            cached = [int(c.generate_state(1)[0]) for c in children]
+            object.__setattr__(self, "_seeds", cached)
+        return cached
+
+    def runs(self) -> list[Run]:
+        """Every (point, replication), ordered by point then replication."""
+        out = []
+        for p in self.points:
+            full = resolve(p.params)
+            for r in range(self.replications):
+                seed = self.seed_of(p.index, r)
+                out.append(Run(run_id=run_id(full, p.extra, r, seed, self.weeks),
+                               point=p.index, sub=p.sub, replication=r, seed=seed,
+                               weeks=self.weeks, params=p.params, extra=p.extra))
+        return out
+
+    def fingerprint(self) -> str:
+        """A hash of every run's key: equal exactly when two designs run the same runs."""
+        h = hashlib.sha256()
+        for run in self.runs():
+            h.update(run.run_id.encode())
+        return h.hexdigest()
+
+    def manifest(self) -> dict[str, Any]:
+        """The design as JSON-ready data (for ``manifest.json``)."""
+        return {
+            "name": self.name,
+            "description": self.description,
+            "source": str(self.path) if self.path else None,
+            "weeks": self.weeks,
+            "replications": self.replications,
+            "seed": self.seed,
+            "seeding": self.seeding,
+            "design": self.design,
+            "factors": list(self.factors),
+            "subs": list(self.subs),
+            "sample": self.sample,
+            "ranges": {k: list(v) for k, v in self.ranges.items()},
+            "tables": self.tables,
+            "n_points": len(self.points),
+            "n_runs": self.n_runs,
+            "replication_seeds": (self._common_seeds if self.seeding == "common" else
+                                  "SeedSequence(seed, spawn_key=(point, replication))"),
+            "points": [{"point": p.index, "sub": p.sub, "params": p.params,
+                        **({"extra": p.extra} if p.extra else {})} for p in self.points],
+            "fingerprint": self.fingerprint(),
+        }
+
+
+def run_id(params: dict[str, Any], extra: dict[str, float], replication: int, seed: int,
+           weeks: int) -> str:
+    """The key of a run: a hash of its full (resolved) parameters, replication, seed and
+    horizon. Changing a default changes the key, so stale results are never reused."""
+    text = json.dumps({"params": params, "extra": extra, "replication": replication,
+                       "seed": seed, "weeks": weeks}, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+# --- reading -----------------------------------------------------------------------------
+class _Locator:
+    """Finds the line of a key in the file's text, for error messages."""
+
+    _HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
+
+    def __init__(self, text: str, path: Path | None):
+        self.lines = text.splitlines()
+        self.where = str(path) if path else "experiment"
+
+    def line(self, table: str, key: str | None = None, occurrence: int = 0) -> int | None:
+        """1-based line of ``key`` in ``table``, else of the table's header, else None.
+
+        ``sub`` tables count ``[[sub]]`` headers: ``occurrence`` picks one, and
+        ``sub.fixed`` finds the key in ``[sub.fixed]`` or in an inline ``fixed = {...}``.
+        """
+        top = table.split(".")[0]
+        key_at_start = re.compile(rf'^\s*"?{re.escape(key)}"?\s*=') if key else None
+        key_inline = re.compile(rf'[{{,.]\s*"?{re.escape(key)}"?\s*=') if key else None
+        section, subs_seen, header_line = None, -1, None
+        for i, text in enumerate(self.lines, start=1):
+            m = self._HEADER.match(text)
+            if m:
+                section = m.group(1)
+                if section == top and text.lstrip().startswith("[["):
+                    subs_seen += 1
+                if header_line is None and self._inside(section, table, subs_seen,
+                                                        occurrence):
+                    header_line = i
+                continue
+            if key is None or not self._inside(section, table, subs_seen, occurrence):
+                continue
+            if key_at_start.match(text) or key_inline.search(text):
+                return i
+        return header_line
+
+    @staticmethod
+    def _inside(section: str | None, table: str, subs_seen: int, occurrence: int) -> bool:
+        if section is None:
+            return False
+        if table.split(".")[0] == "sub":
+            return subs_seen == occurrence and section in ("sub", table)
+        return section == table
+
+    def error(self, message: str, table: str | None = None, key: str | None = None,
+              occurrence: int = 0) -> ExperimentError:
+        line = self.line(table, key, occurrence) if table else None
+        where = f"{self.where}, line {line}" if line else self.where
+        what = f"[{table}] {key}: " if table and key else (f"[{table}]: " if table else "")
+        return ExperimentError(f"{where}: {what}{message}")
+
+
+def load(path: str | os.PathLike[str]) -> Experiment:
+    """Read and validate an experiment file; raises :class:`ExperimentError`."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ExperimentError(f"{path}: no such experiment file") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise ExperimentError(f"{path}: cannot read the experiment file ({e})") from None
+    return parse(text, path)
+
+
+def parse(text: str, path: str | os.PathLike[str] | None = None) -> Experiment:
+    """Validate the text of an experiment file (see the module docstring)."""
+    path = Path(path) if path is not None else None
+    loc = _Locator(text, path)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise ExperimentError(f"{loc.where}: not valid TOML: {e}") from None
+
+    unknown = sorted(set(data) - _TABLES)
+    if unknown:
+        raise loc.error(f"unknown table (allowed: {', '.join(sorted(_TABLES))})", unknown[0])
+    for name in ("experiment", "fixed", "grid", "sample", "ranges", "analysis", "calibrate",
+                 "targets"):
+        if name in data and not isinstance(data[name], dict):
+            raise ExperimentError(f"{loc.where}: '{name}' must be a table, [{name}]")
+
+    head = data.get("experiment")
+    if head is None:
+        raise ExperimentError(f"{loc.where}: missing the [experiment] table (name, "
+                              "replications, seed)")
+    _unknown_keys(loc, "experiment", head, _EXPERIMENT_KEYS)
+    name = head.get("name")
+    if not isinstance(name, str) or not name.strip() or not re.fullmatch(r"[\w .\-]+", name):
+        raise loc.error("must be a non-empty name of letters, digits, spaces, '.', '-' or "
+                        f"'_'; got {name!r}", "experiment", "name")
+    weeks = _whole(loc, "experiment", "weeks", head.get("weeks", HORIZON_WEEKS), 1, 5200)
+    replications = _whole(loc, "experiment", "replications", head.get("replications", 1),
+                          1, 100_000)
+    seed = _whole(loc, "experiment", "seed", head.get("seed", 0), 0, 2**63 - 1)
+    description = head.get("description", "")
+    if not isinstance(description, str):
+        raise loc.error("must be text", "experiment", "description")
+
+    if "grid" in data and "sample" in data:
+        raise loc.error("an experiment has either a [grid] or a [sample], not both", "sample")
+    if "ranges" in data and "sample" not in data:
+        raise loc.error("[ranges] needs a [sample] table (method, n)", "ranges")
+
+    fixed = _fixed(loc, "fixed", data.get("fixed", {}))
+    grid = _grid(loc, "grid", data.get("grid", {}))
+    sample, ranges, rows = None, {}, None
+    if "sample" in data:
+        sample, ranges, rows = _sample(loc, data["sample"], data.get("ranges"), seed)
+    design = sample["method"] if sample else "grid"
+    seeding = head.get("seeding", "independent" if sample else "common")
+    if seeding not in SEEDINGS:
+        raise loc.error(f"must be one of {', '.join(SEEDINGS)}; got {seeding!r}",
+                        "experiment", "seeding")
+
+    subs_data = data.get("sub", [{"name": ""}])
+    if not isinstance(subs_data, list) or not all(isinstance(s, dict) for s in subs_data):
+        raise ExperimentError(f"{loc.where}: sub-experiments are written [[sub]]")
+    subs: list[tuple[str, dict[str, Any], dict[str, list[Any]]]] = []
+    for k, sub in enumerate(subs_data):
+        if "sub" in data:
+            _unknown_keys(loc, "sub", sub, _SUB_KEYS, k)
+            sub_name = sub.get("name")
+            if not isinstance(sub_name, str) or not sub_name.strip():
+                raise loc.error("every [[sub]] needs a name", "sub", None, k)
+            if sub_name in (s[0] for s in subs):
+                raise loc.error(f"sub-experiment name {sub_name!r} is used twice", "sub",
+                                "name", k)
+        else:
+            sub_name = ""
+        sub_fixed = _fixed(loc, "sub.fixed", sub.get("fixed", {}), k)
+        sub_grid = _grid(loc, "sub.grid", sub.get("grid", {}), k)
+        if sample and sub_grid:
+            raise loc.error("a sampled design cannot have a grid in a sub-experiment",
+                            "sub.grid", None, k)
+        clash = (set(sub_fixed) | set(sub_grid)) & (set(grid) | set(ranges))
+        clash |= set(sub_grid) & set(fixed)
+        if clash:
+            raise loc.error(f"{sorted(clash)[0]} is already varied at the top level",
+                            "sub", None, k)
+        subs.append((sub_name, {**fixed, **sub_fixed}, {**grid, **sub_grid}))
+
+    for _sub_name, sub_fixed, sub_grid in subs:
+        both = set(sub_fixed) & (set(sub_grid) | set(ranges))
+        if both:
+            key = sorted(both)[0]
+            raise loc.error(f"{key} is both fixed and varied", "fixed", key)
+
+    points: list[Point] = []
+    factors: list[str] = []
+    for sub_name, sub_fixed, sub_grid in subs:
+        for key in [*sub_grid, *ranges]:
+            if key not in factors:
+                factors.append(key)
+        if sample:
+            combos = ({k: v for k, v in row.items() if k != DUMMY} for row in rows)
+            extras = ({DUMMY: row[DUMMY]} if DUMMY in row else {} for row in rows)
+            pairs = zip(combos, extras, strict=True)
+        else:
+            keys = list(sub_grid)
+            pairs = ((dict(zip(keys, values, strict=True)), {})
+                     for values in itertools.product(*(sub_grid[k] for k in keys)))
+        for combo, extra in pairs:
+            params = {**sub_fixed, **combo}
+            try:
+                resolve(params)
+            except ValueError as e:
+                raise ExperimentError(
+                    f"{loc.where}: design point {_describe(params)} "
+                    f"{'of sub-experiment ' + repr(sub_name) + ' ' if sub_name else ''}"
+                    f"is refused: {e}") from None
+            points.append(Point(len(points), sub_name, params, extra))
+            if len(points) * replications > MAX_RUNS:
+                raise ExperimentError(f"{loc.where}: more than {MAX_RUNS:,} runs; split the "
+                                      "experiment")
+    if sample and sample.get("dummy"):
+        factors.append(DUMMY)
+
+    tables = {k: data[k] for k in ("analysis", "calibrate", "targets") if k in data}
+    return Experiment(
+        name=name.strip(), weeks=weeks, replications=replications, seed=seed,
+        seeding=seeding, design=design, factors=tuple(factors), points=tuple(points),
+        subs=tuple(s[0] for s in subs if s[0]), sample=sample, ranges=ranges,
+        tables=tables, path=path, description=description,
+    )
+
+
+def _describe(params: dict[str, Any]) -> str:
+    return "{" + ", ".join(f"{k}={v!r}" for k, v in params.items()) + "}"
+
+
+def _unknown_keys(loc: _Locator, table: str, values: dict[str, Any], allowed: set[str],
+                  occurrence: int = 0) -> None:
+    for key in values:
+        if key not in allowed:
+            raise loc.error(f"unknown key (allowed: {', '.join(sorted(allowed))})", table,
+                            key, occurrence)
+
+
+def _whole(loc: _Locator, table: str, key: str, value: Any, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise loc.error(f"must be a whole number in [{low}, {high}]; got {value!r}", table,
+                        key)
+    return value
+
+
+def _parameter(loc: _Locator, table: str, key: str, occurrence: int) -> Any:
+    if key not in PARAMETERS:
+        raise loc.error("unknown parameter (see `mobilize params`)", table, key, occurrence)
+    return PARAMETERS[key]
+
+
+def _value(loc: _Locator, table: str, key: str, value: Any, occurrence: int) -> Any:
+    p = _parameter(loc, table, key, occurrence)
+    if isinstance(value, dict | list):
+        raise loc.error(f"must be a single value in {p.range_text()}", table, key, occurrence)
+    try:
+        return _check_value(p, value)
+    except ValueError as e:
+        raise loc.error(str(e).removeprefix(f"{key} "), table, key, occurrence) from None
+
+
+def _fixed(loc: _Locator, table: str, values: Any, occurrence: int = 0) -> dict[str, Any]:
+    if not isinstance(values, dict):
+        raise loc.error("must be a table of NAME = VALUE", table, None, occurrence)
+    return {k: _value(loc, table, k, v, occurrence) for k, v in values.items()}
+
+
+def _grid(loc: _Locator, table: str, values: Any, occurrence: int = 0) -> dict[str, list]:
+    if not isinstance(values, dict):
+        raise loc.error("must be a table of NAME = [values] or {start, stop, step}", table,
+                        None, occurrence)
+    out = {}
+    for key, spec in values.items():
+        p = _parameter(loc, table, key, occurrence)
+        if isinstance(spec, dict):
+            items = _arange(loc, table, key, spec, p.kind is int, occurrence)
+        elif isinstance(spec, list):
+            items = spec
+        else:
+            raise loc.error("must be a list of values or {start, stop, step}", table, key,
+                            occurrence)
+        if not items:
+            raise loc.error("needs at least one value", table, key, occurrence)
+        checked = [_value(loc, table, key, v, occurrence) for v in items]
+        if len(set(map(repr, checked))) != len(checked):
+            raise loc.error("has a value twice", table, key, occurrence)
+        out[key] = checked
+    return out
+
+
+def _arange(loc: _Locator, table: str, key: str, spec: dict[str, Any], whole: bool,
+            occurrence: int) -> list[float]:
+    if set(spec) != {"start", "stop", "step"}:
+        raise loc.error("a range needs exactly start, stop and step", table, key, occurrence)
+    start, stop, step = spec["start"], spec["stop"], spec["step"]
+    if not all(isinstance(x, numbers.Real) and not isinstance(x, bool)
+               for x in (start, stop, step)):
+        raise loc.error("start, stop and step must be numbers", table, key, occurrence)
+    if step <= 0 or stop < start:
+        raise loc.error(f"needs step > 0 and stop >= start; got start={start}, stop={stop}, "
+                        f"step={step}", table, key, occurrence)
+    count = math.floor((stop - start) / step + 1e-9) + 1
+    if count > 100_000:
+        raise loc.error(f"gives {count:,} values; at most 100,000", table, key, occurrence)
+    # Rounding removes float drift (0.30000000000000004 -> 0.3) so values equal their text.
+    values = [round(start + i * step, 12) for i in range(count)]
+    return [int(round(v)) if whole else v for v in values]
+
+
+def _sample(loc: _Locator, spec: dict[str, Any], ranges_data: Any, seed: int
+            ) -> tuple[dict[str, Any], dict[str, tuple[float, float]], list[dict[str, Any]]]:
+    _unknown_keys(loc, "sample", spec, _SAMPLE_KEYS)
+    method = spec.get("method")
+    if method not in SAMPLE_METHODS:
+        raise loc.error(f"must be one of {', '.join(SAMPLE_METHODS)}; got {method!r}",
+                        "sample", "method")
+    n = _whole(loc, "sample", "n", spec.get("n"), 2, 1_000_000)
+    if method == "sobol" and n & (n - 1):
+        raise loc.error(f"must be a power of 2 for a Sobol design; got {n}", "sample", "n")
+    dummy = spec.get("dummy", method != "lhs")
+    if not isinstance(dummy, bool):
+        raise loc.error(f"must be true or false; got {dummy!r}", "sample", "dummy")
+    levels = _whole(loc, "sample", "num_levels", spec.get("num_levels", 4), 2, 100)
+    if not isinstance(ranges_data, dict) or not ranges_data:
+        raise loc.error("a sampled design needs a [ranges] table of NAME = [low, high]",
+                        "sample")
+    ranges: dict[str, tuple[float, float]] = {}
+    for key, pair in ranges_data.items():
+        p = _parameter(loc, "ranges", key, 0)
+        if p.kind not in (int, float):
+            raise loc.error("only numeric parameters can be sampled; use sub-experiments "
+                            "for the others", "ranges", key)
+        if (not isinstance(pair, list) or len(pair) != 2
+                or not all(isinstance(x, numbers.Real) and not isinstance(x, bool)
+                           for x in pair)):
+            raise loc.error("must be [low, high]", "ranges", key)
+        low, high = (float(x) for x in pair)
+        if not low < high:
+            raise loc.error(f"needs low < high; got [{low:g}, {high:g}]", "ranges", key)
+        if low < p.low or high > p.high:
+            raise loc.error(f"must lie within {p.range_text()}; got [{low:g}, {high:g}]",
+                            "ranges", key)
+        ranges[key] = (low, high)
+    sample = {"method": method, "n": n, "dummy": dummy}
+    if method == "morris":
+        sample["num_levels"] = levels
+    matrix = sample_matrix(sample, ranges, seed)
+    names = [*ranges, *([DUMMY] if dummy else [])]
+    rows = []
+    for values in matrix:
+        row: dict[str, Any] = {}
+        for key, x in zip(names, values, strict=True):
+            whole = key != DUMMY and PARAMETERS[key].kind is int
+            row[key] = int(round(float(x))) if whole else float(x)
+        rows.append(row)
+    return sample, ranges, rows
+
+
+def problem(ranges: dict[str, tuple[float, float]], dummy: bool) -> dict[str, Any]:
+    """The SALib problem of a sampled design (the dummy factor ranges over [0, 1])."""
+    names = [*ranges, *([DUMMY] if dummy else [])]
+    bounds = [list(ranges[k]) for k in ranges] + ([[0.0, 1.0]] if dummy else [])
+    return {"num_vars": len(names), "names": names, "bounds": bounds}
+
+
+def sample_matrix(sample: dict[str, Any], ranges: dict[str, tuple[float, float]],
+                  seed: int) -> np.ndarray:
+    """The SALib sample of a design: one row per design point, columns as in
+    :func:`problem`. Sobol uses Saltelli's scheme without second-order terms,
+    N x (D + 2) rows; Morris N trajectories of D + 1 points; LHS N points."""
+    from SALib.sample import latin, morris
+    from SALib.sample import sobol as sobol_sample
+
+    prob = problem(ranges, sample["dummy"])
+    sampler_seed = int(np.random.SeedSequence(seed).generate_state(1)[0])
+    if sample["method"] == "sobol":
+        return sobol_sample.sample(prob, sample["n"], calc_second_order=False,
+                                   seed=sampler_seed)
+    if sample["method"] == "morris":
+        return morris.sample(prob, sample["n"], num_levels=sample["num_levels"],
+                             seed=sampler_seed)
+    return latin.sample(prob, sample["n"], seed=sampler_seed)

@@ -1,0 +1,188 @@
+"""The result store of a sweep: a manifest and Parquet part files that lose nothing.
+
+Layout of an output directory::
+
+    DIR/manifest.json        the design, seeds, package versions, git commit
+    DIR/parts/*.parquet      one row per finished run, in part files
+
+Every file is written to a temporary name and moved into place (:func:`atomic_write`), so
+a part file is either complete or absent: a sweep killed at any moment loses at most the
+runs it had not yet written, never a written one, and never leaves a half file. Each run is
+written once, because a resumed sweep runs only the runs that no part file holds.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib.metadata
+import json
+import os
+import platform
+import subprocess
+import warnings
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .experiment import Experiment
+from .files import atomic_write, write_text
+from .outcomes import OUTCOMES
+from .parameters import PARAMETERS
+
+MANIFEST = "manifest.json"
+PARTS = "parts"
+RUN_COLUMNS = ("run_id", "point", "sub", "replication", "seed", "status", "error")
+"""Columns that identify a run and its fate; then every parameter (as ``param.NAME``:
+some parameters share a name with an outcome, such as ``gentry_power``), extra factors
+(the sensitivity ``dummy``), and every outcome (NaN for a failed run)."""
+PARAM_PREFIX = "param."
+
+
+def param_column(name: str) -> str:
+    """The column of parameter ``name`` in a sweep's rows."""
+    return PARAM_PREFIX + name
+
+_PACKAGES = ("mobilization", "mesa", "numpy", "pandas", "pyarrow", "scipy", "salib",
+             "dask", "distributed")
+
+
+def versions() -> dict[str, str | None]:
+    """Versions of Python and the packages a result depends on."""
+    out: dict[str, str | None] = {"python": platform.python_version()}
+    for name in _PACKAGES:
+        try:
+            out[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            out[name] = None
+    return out
+
+
+def git_commit() -> str | None:
+    """The commit of the working tree the package runs from, if it is a git checkout
+    (with ``-dirty`` when it has uncommitted changes)."""
+    here = Path(__file__).resolve().parent
+    try:
+        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=here, capture_output=True,
+                              text=True, timeout=10)
+        if head.returncode != 0:
+            return None
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                               cwd=here, capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return head.stdout.strip() + ("-dirty" if dirty.stdout.strip() else "")
+
+
+class Store:
+    """The output directory of one experiment."""
+
+    def __init__(self, directory: str | os.PathLike[str]):
+        self.dir = Path(directory)
+        self.parts = self.dir / PARTS
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.dir / MANIFEST
+
+    def exists(self) -> bool:
+        return self.manifest_path.exists()
+
+    def manifest(self) -> dict[str, Any]:
+        """The manifest of a started sweep; :class:`ValueError` if there is none."""
+        try:
+            return json.loads(self.manifest_path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ValueError(f"{self.dir} holds no sweep (no {MANIFEST})") from None
+        except json.JSONDecodeError as e:
+            raise ValueError(f"{self.manifest_path} is not valid JSON: {e}") from None
+
+    def open(self, experiment: Experiment) -> set[str]:
+        """Start the store for ``experiment``, or reopen it to resume; returns the ids of
+        the runs already written.
+
+        Refuses (:class:`ValueError`) a directory that holds a different design, or any
+        other files: nothing already written is overwritten.
+        """
+        design = experiment.manifest()
+        if self.exists():
+            old = self.manifest()
+            if old.get("design", {}).get("fingerprint") != design["fingerprint"]:
+                raise ValueError(
+                    f"{self.dir} holds a different design (experiment "
+                    f"{old.get('design', {}).get('name')!r}, "
+                    f"{old.get('design', {}).get('n_runs')} runs); a sweep resumes only "
+                    "with the same design, parameters and model defaults. Use another "
+                    "--out, or remove the directory to start again")
+            commit = git_commit()
+            if old.get("git_commit") != commit:
+                warnings.warn(f"resuming a sweep started at commit {old.get('git_commit')} "
+                              f"with commit {commit}", stacklevel=2)
+            self._remove_temporary_files()
+            return self.finished_ids()
+        if self.dir.exists() and any(self.dir.iterdir()):
+            raise ValueError(f"{self.dir} is not empty and holds no sweep; choose another "
+                             "--out")
+        manifest = {
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
+            "git_commit": git_commit(),
+            "versions": versions(),
+            "design": design,
+        }
+        self.parts.mkdir(parents=True, exist_ok=True)
+        write_text(self.manifest_path, json.dumps(manifest, indent=1) + "\n")
+        return set()
+
+    def _remove_temporary_files(self) -> None:
+        # A kill during a write leaves its temporary file; it holds nothing that counts.
+        for tmp in self.parts.glob(".*.tmp"):
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+
+    def part_files(self) -> list[Path]:
+        return sorted(self.parts.glob("part-*.parquet"))
+
+    def finished_ids(self) -> set[str]:
+        """Ids of the runs written so far (``ok`` or ``failed``)."""
+        ids: set[str] = set()
+        for path in self.part_files():
+            ids.update(pd.read_parquet(path, columns=["run_id"])["run_id"])
+        return ids
+
+    def write_part(self, rows: list[dict[str, Any]]) -> Path:
+        """Write finished runs as one part file, atomically; returns its path."""
+        frame = rows_frame(rows)
+        digest = hashlib.sha256("".join(frame["run_id"]).encode()).hexdigest()[:16]
+        path = self.parts / f"part-{digest}.parquet"
+        return atomic_write(path, lambda tmp: frame.to_parquet(tmp, engine="pyarrow",
+                                                               index=False))
+
+    def read(self) -> pd.DataFrame:
+        """Every run written, one row each, ordered by point and replication."""
+        paths = self.part_files()
+        if not paths:
+            return rows_frame([])
+        frame = pd.concat([pd.read_parquet(p) for p in paths], ignore_index=True)
+        return frame.sort_values(["point", "replication"], kind="stable").reset_index(
+            drop=True)
+
+
+def rows_frame(rows: Iterable[dict[str, Any]]) -> pd.DataFrame:
+    """Rows of runs as a frame with fixed columns and types, so every part file has the
+    same schema: run columns, every model parameter, extra factors, every outcome."""
+    rows = list(rows)
+    params = [param_column(k) for k in PARAMETERS]
+    extras = sorted({k for r in rows for k in r
+                     if k not in RUN_COLUMNS and k not in params and k not in OUTCOMES})
+    columns = [*RUN_COLUMNS, *params, *extras, *OUTCOMES]
+    frame = pd.DataFrame(rows, columns=columns)
+    for name in ("point", "replication", "seed"):
+        frame[name] = frame[name].astype("int64")
+    for name in ("run_id", "sub", "status", "error"):
+        frame[name] = frame[name].astype("string")
+    for name in [*extras, *OUTCOMES]:
+        frame[name] = frame[name].astype("float64")
+    return frame

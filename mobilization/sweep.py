@@ -1,0 +1,221 @@
+"""Running an experiment: every (design point, replication), on any executor, resumably.
+
+Executors are anything with the :class:`concurrent.futures.Executor` interface:
+
+* :class:`SequentialExecutor`, in this process (``workers=1``);
+* a local :class:`~concurrent.futures.ProcessPoolExecutor` (the default, all cores);
+* a Dask distributed cluster, ``distributed.Client(address).get_executor()``
+  (``scheduler=``). The cluster's workers need this package installed.
+
+Runs are bundled into tasks of several villages so that scheduling and pickling stay small
+next to the runs themselves, and finished rows are written to the store (:mod:`.store`) in
+part files every few seconds. A sweep started again with the same design skips the runs
+already written, so a killed sweep resumes where it stopped, and its result does not depend
+on where, in what order or in what bundles runs happened: a run depends only on its
+parameters and its seed.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import signal
+import sys
+import time
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor
+from concurrent.futures import wait as wait_futures
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from tqdm import tqdm
+
+from .experiment import Experiment, Run
+from .outcomes import OUTCOMES
+from .parameters import resolve
+from .run import simulate
+from .store import Store, param_column
+
+WRITE_EVERY = 5.0
+"""Seconds between part files: a kill loses at most this much finished work."""
+
+TASK_SECONDS = 0.5
+"""Target length of one task (a bundle of runs)."""
+
+
+class SequentialExecutor(Executor):
+    """Runs each submitted call at once, in this process (``workers=1``)."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as e:  # noqa: BLE001 -- handed to the caller via the future
+            future.set_exception(e)
+        return future
+
+
+def run_row(run: Run, simulate_fn: Callable[..., dict[str, Any]] = simulate
+            ) -> dict[str, Any]:
+    """Run one village and return its row: run columns, parameters, extras, outcomes.
+
+    A run that raises becomes a ``failed`` row with the error text and no outcomes, so one
+    bad corner of a design does not lose the sweep.
+    """
+    params = resolve(run.params)
+    row: dict[str, Any] = {"run_id": run.run_id, "point": run.point, "sub": run.sub,
+                           "replication": run.replication, "seed": run.seed,
+                           **{param_column(k): v for k, v in params.items()}, **run.extra}
+    try:
+        outcomes = simulate_fn(run.weeks, run.seed, **run.params)
+    except Exception as e:  # noqa: BLE001 -- recorded in the row
+        last = traceback.extract_tb(e.__traceback__)[-1:]
+        where = f" ({Path(last[0].filename).name}:{last[0].lineno})" if last else ""
+        return {**row, "status": "failed", "error": f"{type(e).__name__}: {e}{where}",
+                **dict.fromkeys(OUTCOMES, np.nan)}
+    return {**row, "status": "ok", "error": None, **outcomes}
+
+
+def run_task(runs: Sequence[Run], simulate_fn: Callable[..., dict[str, Any]] = simulate
+             ) -> list[dict[str, Any]]:
+    """Run a bundle of villages (one task on a worker). Top-level, so workers can unpickle
+    it."""
+    return [run_row(run, simulate_fn) for run in runs]
+
+
+def _ignore_sigint() -> None:
+    # Workers leave Ctrl-C to the parent, which writes what it has and stops.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def task_size(runs: Sequence[Run], workers: int) -> int:
+    """Runs per task: about :data:`TASK_SECONDS` of work, and at least four tasks per
+    worker so the load balances. A default village (400 people, 104 weeks) takes about
+    40 ms; time grows with people x weeks."""
+    if not runs:
+        return 1
+    params = resolve(runs[0].params)
+    seconds = 0.04 * (params["population"] / 400) * (runs[0].weeks / 104)
+    by_time = max(1, int(TASK_SECONDS / max(seconds, 1e-6)))
+    by_balance = max(1, math.ceil(len(runs) / (4 * workers)))
+    return min(by_time, by_balance)
+
+
+@contextmanager
+def executor_for(workers: int | None = None, scheduler: str | None = None
+                 ) -> Iterator[tuple[Executor, int]]:
+    """The executor of a sweep and its number of workers.
+
+    ``scheduler``: address of a Dask distributed scheduler (``tcp://host:8786``);
+    ``workers``: 1 runs in this process, otherwise a local process pool (default: all cores).
+    """
+    if scheduler is not None:
+        try:
+            from distributed import Client
+        except ImportError:  # pragma: no cover - dask is a dependency
+            raise ValueError("--scheduler needs dask.distributed installed") from None
+        try:
+            client = Client(scheduler, timeout="20s")
+        except (OSError, TimeoutError) as e:
+            raise ValueError(f"cannot reach the Dask scheduler at {scheduler}: {e}") from None
+        try:
+            n = max(1, sum(w.get("nthreads", 1) for w in
+                           client.scheduler_info()["workers"].values()))
+            yield client.get_executor(pure=False), n
+        finally:
+            client.close()
+        return
+    n = workers if workers is not None else (os.cpu_count() or 1)
+    if n == 1:
+        yield SequentialExecutor(), 1
+        return
+    pool = ProcessPoolExecutor(max_workers=n, initializer=_ignore_sigint)
+    try:
+        yield pool, n
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+
+
+@dataclass
+class SweepResult:
+    """What a sweep did: ``runs`` holds every row in the store (ordered by point and
+    replication), ``new`` how many ran now, ``skipped`` how many were already there."""
+
+    runs: pd.DataFrame
+    directory: Path
+    new: int
+    skipped: int
+
+    @property
+    def failed(self) -> int:
+        return int((self.runs["status"] == "failed").sum())
+
+
+def sweep(
+    experiment: Experiment,
+    out: str | os.PathLike[str],
+    workers: int | None = None,
+    scheduler: str | None = None,
+    progress: bool = True,
+    simulate_fn: Callable[..., dict[str, Any]] = simulate,
+) -> SweepResult:
+    """Run every (point, replication) of ``experiment`` not yet in the store ``out``.
+
+    The store is created, or reopened to resume (a different design is refused). Rows are
+    written every :data:`WRITE_EVERY` seconds and at the end; on Ctrl-C the rows finished so
+    far are written before the interrupt propagates. ``simulate_fn`` replaces
+    :func:`mobilization.simulate` (for tests; it must be picklable).
+    """
+    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int)
+                                or workers < 1):
+        raise ValueError(f"workers must be a whole number >= 1; got {workers!r}")
+    store = Store(out)
+    done = store.open(experiment)
+    todo = [r for r in experiment.runs() if r.run_id not in done]
+    skipped = experiment.n_runs - len(todo)
+    if todo:
+        with executor_for(workers, scheduler) as (executor, n_workers):
+            _execute(executor, n_workers, todo, store, progress, skipped, experiment.n_runs,
+                     simulate_fn)
+    return SweepResult(runs=store.read(), directory=store.dir, new=len(todo),
+                       skipped=skipped)
+
+
+def _execute(executor: Executor, n_workers: int, todo: list[Run], store: Store,
+             progress: bool, skipped: int, total: int,
+             simulate_fn: Callable[..., dict[str, Any]]) -> None:
+    size = task_size(todo, n_workers)
+    tasks = [todo[i:i + size] for i in range(0, len(todo), size)]
+    buffer: list[dict[str, Any]] = []
+    last_write = time.monotonic()
+    # Submit before tqdm starts its monitor thread: forking a threaded process is unsafe.
+    futures = [executor.submit(run_task, t, simulate_fn) for t in tasks]
+    bar = tqdm(total=total, initial=skipped, desc="runs", unit="run", file=sys.stderr,
+               disable=not progress, smoothing=0.05)
+    try:
+        pending = set(futures)
+        while pending:
+            finished, pending = wait_futures(pending, timeout=WRITE_EVERY,
+                                             return_when=FIRST_COMPLETED)
+            for future in finished:
+                rows = future.result()
+                buffer.extend(rows)
+                bar.update(len(rows))
+            if buffer and (time.monotonic() - last_write >= WRITE_EVERY or not pending):
+                store.write_part(buffer)
+                buffer, last_write = [], time.monotonic()
+    except BaseException:
+        for future in futures:
+            future.cancel()
+        if buffer:
+            store.write_part(buffer)
+        raise
+    finally:
+        bar.close()
