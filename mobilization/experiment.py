@@ -158,7 +158,7 @@ class Experiment:
             full = resolve(p.params)
             for r in range(self.replications):
                 seed = self.seed_of(p.index, r)
-                out.append(Run(run_id=run_id(full, p.extra, r, seed, self.weeks),
+                out.append(Run(run_id=run_id(p.index, full, p.extra, r, seed, self.weeks),
                                point=p.index, sub=p.sub, replication=r, seed=seed,
                                weeks=self.weeks, params=p.params, extra=p.extra))
         return out
@@ -196,12 +196,14 @@ class Experiment:
         }
 
 
-def run_id(params: dict[str, Any], extra: dict[str, float], replication: int, seed: int,
-           weeks: int) -> str:
-    """The key of a run: a hash of its full (resolved) parameters, replication, seed and
-    horizon. Changing a default changes the key, so stale results are never reused."""
-    text = json.dumps({"params": params, "extra": extra, "replication": replication,
-                       "seed": seed, "weeks": weeks}, sort_keys=True)
+def run_id(point: int, params: dict[str, Any], extra: dict[str, float], replication: int,
+           seed: int, weeks: int) -> str:
+    """The key of a run: a hash of its design point, full (resolved) parameters,
+    replication, seed and horizon. Changing a default changes the key, so stale results
+    are never reused; the point keeps apart two points that resolve alike."""
+    text = json.dumps({"point": point, "params": params, "extra": extra,
+                       "replication": replication, "seed": seed, "weeks": weeks},
+                      sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
@@ -346,11 +348,13 @@ def parse(text: str, path: str | os.PathLike[str] | None = None) -> Experiment:
                             "sub", None, k)
         subs.append((sub_name, {**fixed, **sub_fixed}, {**grid, **sub_grid}))
 
-    for _sub_name, sub_fixed, sub_grid in subs:
+    for k, (_sub_name, sub_fixed, sub_grid) in enumerate(subs):
         both = set(sub_fixed) & (set(sub_grid) | set(ranges))
         if both:
             key = sorted(both)[0]
-            raise loc.error(f"{key} is both fixed and varied", "fixed", key)
+            if key in fixed:
+                raise loc.error(f"{key} is both fixed and varied", "fixed", key)
+            raise loc.error(f"{key} is both fixed and varied", "sub.fixed", key, k)
 
     points: list[Point] = []
     factors: list[str] = []

@@ -123,6 +123,7 @@ class Store:
                               f"with commit {commit}", stacklevel=2)
             self._remove_temporary_files()
             return self.finished_ids()
+        self._remove_unfinished_start()
         if self.dir.exists() and any(self.dir.iterdir()):
             raise ValueError(f"{self.dir} is not empty and holds no sweep; choose another "
                              "--out")
@@ -135,6 +136,15 @@ class Store:
         self.parts.mkdir(parents=True, exist_ok=True)
         write_text(self.manifest_path, json.dumps(manifest, indent=1) + "\n")
         return set()
+
+    def _remove_unfinished_start(self) -> None:
+        # A kill while the store was being created leaves an empty parts/ or a temporary
+        # manifest, and no run: clear them so the rerun can start.
+        for tmp in self.dir.glob(f".{MANIFEST}.*.tmp"):
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+        if self.parts.is_dir() and not any(self.parts.iterdir()):
+            self.parts.rmdir()
 
     def _remove_temporary_files(self) -> None:
         # A kill during a write leaves its temporary file; it holds nothing that counts.
@@ -151,6 +161,29 @@ class Store:
         for path in self.part_files():
             ids.update(pd.read_parquet(path, columns=["run_id"])["run_id"])
         return ids
+
+    def drop_failed(self) -> int:
+        """Remove the ``failed`` rows from the part files, so a resumed sweep runs them
+        again (after a fix); returns how many were removed.
+
+        Each part is rewritten atomically without its failed rows *before* anything is
+        rerun, so a crash in between can only leave a run missing (and rerun later), never
+        present twice.
+        """
+        removed = 0
+        for path in self.part_files():
+            frame = pd.read_parquet(path)
+            failed = frame["status"] == "failed"
+            if not failed.any():
+                continue
+            removed += int(failed.sum())
+            kept = frame[~failed]
+            if kept.empty:
+                path.unlink()
+            else:
+                atomic_write(path, lambda tmp, kept=kept: kept.to_parquet(
+                    tmp, engine="pyarrow", index=False))
+        return removed
 
     def write_part(self, rows: list[dict[str, Any]]) -> Path:
         """Write finished runs as one part file, atomically; returns its path."""

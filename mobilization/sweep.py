@@ -17,9 +17,11 @@ parameters and its seed.
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 import signal
+import socket
 import sys
 import time
 import traceback
@@ -55,9 +57,9 @@ class SequentialExecutor(Executor):
         future: Future = Future()
         try:
             future.set_result(fn(*args, **kwargs))
-        except BaseException as e:  # noqa: BLE001 -- handed to the caller via the future
+        except Exception as e:  # noqa: BLE001 -- handed to the caller via the future
             future.set_exception(e)
-        return future
+        return future  # KeyboardInterrupt propagates: Ctrl-C stops the sweep
 
 
 def run_row(run: Run, simulate_fn: Callable[..., dict[str, Any]] = simulate
@@ -104,6 +106,20 @@ def task_size(runs: Sequence[Run], workers: int) -> int:
     by_time = max(1, int(TASK_SECONDS / max(seconds, 1e-6)))
     by_balance = max(1, math.ceil(len(runs) / (4 * workers)))
     return min(by_time, by_balance)
+
+
+def check_scheduler(address: str) -> None:
+    """Refuse (:class:`ValueError`) a Dask scheduler address that is malformed or does not
+    accept connections, at once rather than after the client's timeout."""
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    try:
+        scheme, location = parse_address(address)
+        if scheme in ("tcp", "tls"):
+            host, port = parse_host_port(location)
+            socket.create_connection((host, port), timeout=5).close()
+    except (OSError, ValueError, TypeError) as e:
+        raise ValueError(f"cannot reach the Dask scheduler at {address!r}: {e}") from None
 
 
 @contextmanager
@@ -165,19 +181,25 @@ def sweep(
     scheduler: str | None = None,
     progress: bool = True,
     simulate_fn: Callable[..., dict[str, Any]] = simulate,
+    retry_failed: bool = False,
 ) -> SweepResult:
     """Run every (point, replication) of ``experiment`` not yet in the store ``out``.
 
     The store is created, or reopened to resume (a different design is refused). Rows are
     written every :data:`WRITE_EVERY` seconds and at the end; on Ctrl-C the rows finished so
-    far are written before the interrupt propagates. ``simulate_fn`` replaces
+    far are written before the interrupt propagates. Failed runs count as finished unless
+    ``retry_failed``, which runs them again (after a fix). ``simulate_fn`` replaces
     :func:`mobilization.simulate` (for tests; it must be picklable).
     """
     if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int)
                                 or workers < 1):
         raise ValueError(f"workers must be a whole number >= 1; got {workers!r}")
+    if scheduler is not None:
+        check_scheduler(scheduler)
     store = Store(out)
     done = store.open(experiment)
+    if retry_failed and store.drop_failed():
+        done = store.finished_ids()
     todo = [r for r in experiment.runs() if r.run_id not in done]
     skipped = experiment.n_runs - len(todo)
     if todo:
@@ -192,15 +214,22 @@ def _execute(executor: Executor, n_workers: int, todo: list[Run], store: Store,
              progress: bool, skipped: int, total: int,
              simulate_fn: Callable[..., dict[str, Any]]) -> None:
     size = task_size(todo, n_workers)
-    tasks = [todo[i:i + size] for i in range(0, len(todo), size)]
+    tasks = iter([todo[i:i + size] for i in range(0, len(todo), size)])
+    # A bounded window of tasks in flight: enough to keep every worker busy, few enough
+    # that finished rows reach the store as they come (and, in this process, one at a time
+    # so that Ctrl-C stops at once).
+    window = 1 if isinstance(executor, SequentialExecutor) else 2 * n_workers
     buffer: list[dict[str, Any]] = []
     last_write = time.monotonic()
-    # Submit before tqdm starts its monitor thread: forking a threaded process is unsafe.
-    futures = [executor.submit(run_task, t, simulate_fn) for t in tasks]
-    bar = tqdm(total=total, initial=skipped, desc="runs", unit="run", file=sys.stderr,
-               disable=not progress, smoothing=0.05)
+    pending: set[Future] = set()
+    bar = None
     try:
-        pending = set(futures)
+        # The first submits start a fork pool's workers: before tqdm starts its monitor
+        # thread, since forking a threaded process is unsafe.
+        pending = {executor.submit(run_task, t, simulate_fn)
+                   for t in itertools.islice(tasks, window)}
+        bar = tqdm(total=total, initial=skipped, desc="runs", unit="run", file=sys.stderr,
+                   disable=not progress, smoothing=0.05)
         while pending:
             finished, pending = wait_futures(pending, timeout=WRITE_EVERY,
                                              return_when=FIRST_COMPLETED)
@@ -208,14 +237,17 @@ def _execute(executor: Executor, n_workers: int, todo: list[Run], store: Store,
                 rows = future.result()
                 buffer.extend(rows)
                 bar.update(len(rows))
+            for t in itertools.islice(tasks, len(finished)):
+                pending.add(executor.submit(run_task, t, simulate_fn))
             if buffer and (time.monotonic() - last_write >= WRITE_EVERY or not pending):
                 store.write_part(buffer)
                 buffer, last_write = [], time.monotonic()
     except BaseException:
-        for future in futures:
+        for future in pending:
             future.cancel()
         if buffer:
             store.write_part(buffer)
         raise
     finally:
-        bar.close()
+        if bar is not None:
+            bar.close()
