@@ -17,21 +17,12 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from . import __version__
-from .outcomes import OUTCOMES
+from .outcomes import OUTCOMES, is_share
 from .parameters import HORIZON_WEEKS, METHODS, PARAMETERS, PRESETS, defaults, resolve
 
 PROG = "mobilize"
 DEFAULT_SEED = 20241103  # the same as mobilization.compare.DEFAULT_SEED (not imported: slow)
 MAX_WEEKS = 5200
-
-_PERCENT = {"government_elected", "women_organized", "bad_element_share"}
-
-
-def is_share(outcome: str) -> bool:
-    """Outcomes shown as percentages: rates, shares and quota fulfilment (all in [0, 1])."""
-    return (outcome.endswith(("_rate", "_membership"))
-            or outcome.startswith(("share_", "quota_")) or outcome in _PERCENT)
-
 
 # --- argument parsing --------------------------------------------------------------------
 class _Parser(argparse.ArgumentParser):
@@ -170,11 +161,13 @@ def build_parser() -> argparse.ArgumentParser:
         e.add_argument("--no-progress", action="store_true", help="no progress bar")
         return e
 
-    experiment_command(
+    sw = experiment_command(
         "sweep", "run an experiment file: every design point and replication",
         "Run every (design point, replication) of an experiment file and store one row per "
         "run in DIR/parts/*.parquet, with DIR/manifest.json. Running the same command "
         "again resumes: finished runs are skipped; a changed design is refused.")
+    sw.add_argument("--retry-failed", action="store_true",
+                    help="run the runs recorded as failed again (after a fix)")
     rep = sub.add_parser(
         "report", help="summarize a sweep: summary.csv and figures",
         description="Summarize the runs of a sweep directory: DIR/summary.csv (mean, sd "
@@ -353,8 +346,13 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     print(f"{experiment.name}: {len(experiment.points)} design points x "
           f"{experiment.replications} replications = {experiment.n_runs} runs -> {out}",
           file=sys.stderr)
-    result = sweep(experiment, out, workers=args.workers, scheduler=args.scheduler,
-                   progress=not args.no_progress)
+    try:
+        result = sweep(experiment, out, workers=args.workers, scheduler=args.scheduler,
+                       progress=not args.no_progress, retry_failed=args.retry_failed)
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted; the finished runs are in {out}: run the same command "
+              "again to resume", file=sys.stderr)
+        return 130
     if result.skipped:
         print(f"resumed: {result.skipped} runs were already in {out}", file=sys.stderr)
     print(f"{len(result.runs)} runs in {out / 'parts'} ({result.new} now); "

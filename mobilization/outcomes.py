@@ -54,6 +54,16 @@ BOUNDS: dict[str, tuple[float, float | None]] = {
 Confidence intervals are truncated to it."""
 
 
+_PERCENT = {"government_elected", "women_organized", "bad_element_share"}
+
+
+def is_share(outcome: str) -> bool:
+    """Outcomes shown as percentages: rates, shares and quota fulfilment (all in [0, 1])."""
+    return (outcome.endswith(("_rate", "_membership"))
+            or outcome.startswith(("share_", "quota_")) or outcome in _PERCENT)
+
+
+
 def snapshot(model: VillageModel) -> dict[str, float | int]:
     """All outcomes of the model's current week."""
     s = model.village
