@@ -6,9 +6,10 @@ Every parameter is a keyword argument of :class:`mobilization.model.VillageModel
 * ``source``: read from Chen Yun (1939) or Mao (1943);
 * ``assumption``: a documented, plausible value for a north-China village that the
   sources do not give (structure, burdens);
-* ``calibrated``: no empirical basis; the value comes from the visible calibration
-  procedure ``scripts/calibrate_defaults.py`` (see docs/ODD.md, "Calibration"),
-  run with both methods sharing the same value.
+* ``calibrated``: no empirical basis; the value is the one the visible calibration
+  procedure gives, ``mobilize calibrate experiments/calibrate.toml`` (see
+  docs/calibration.md and docs/ODD.md, "Calibration"), with both methods sharing each
+  candidate value.
 
 Validation is strict: unknown names are refused and every value is checked against its
 range, and the error names the parameter and the allowed range.
@@ -119,18 +120,20 @@ PARAMETERS: dict[str, Param] = {
         _P("shoe_quota", 0.02, 0.0, 0.5, float, "assumption",
            "Army shoes per quota period, as a share of the village's income."),
         # --- behaviour (no empirical basis; calibrated or plausible ranges) ----------------
-        _P("enlist_hazard", 0.0054, 0.0, 0.5, float, "calibrated",
+        _P("enlist_hazard", 0.005, 0.0, 0.5, float, "calibrated",
            "Highest weekly chance that a fully ready villager enlists or leaves for "
            "salvation work."),
-        _P("enlist_threshold", 0.55, 0.0, 1.0, float, "calibrated",
-           "Readiness at which the weekly chance is half of enlist_hazard."),
+        _P("enlist_threshold", 0.55, 0.0, 1.0, float, "assumption",
+           "Readiness at which the weekly chance is half of enlist_hazard. Set by hand, "
+           "not fitted; its influence is measured by experiments/sobol.toml."),
         _P("enlist_slope", 10.0, 1.0, 50.0, float, "assumption",
            "Steepness of the readiness-to-enlist curve."),
-        _P("press_compliance", 0.03, 0.0, 1.0, float, "calibrated",
+        _P("press_compliance", 0.035, 0.0, 1.0, float, "calibrated",
            "Chance that a man named by quota assignment actually enlists, at full trust."),
-        _P("struggle_threshold", 0.12, 0.0, 1.0, float, "calibrated",
+        _P("struggle_threshold", 0.12, 0.0, 1.0, float, "assumption",
            "Organized strength (share of adults taking part, active members counting "
-           "double) that a struggle needs, before gentry obstruction."),
+           "double) that a struggle needs, before gentry obstruction. Set by hand, not "
+           "fitted; its influence is measured by experiments/sobol.toml."),
         _P("obstruction", 1.0, 0.0, 2.0, float, "assumption",
            "How much gentry power a decree struggle must overcome while the gentry hold the "
            "village government. At 1.0 a decree needs most adults organized, so decrees "

@@ -42,3 +42,20 @@ def test_readme_gives_the_two_commands():
     assert "uv run pytest" in readme
     ci = (ROOT / ".ci" / "run").read_text()
     assert "uv run pytest" in ci
+
+
+def test_calibrated_defaults_are_the_documented_fit() -> None:
+    """The defaults of the parameters marked ``calibrated`` are the fitted values that
+    ``mobilize calibrate experiments/calibrate.toml`` reports in docs/calibration.md, and
+    every calibrated parameter is fitted there."""
+    import re
+
+    from mobilization.parameters import PARAMETERS
+
+    text = (ROOT / "docs" / "calibration.md").read_text()
+    fitted = {m[1]: float(m[2]) for m in re.finditer(r"^\| `(\w+)` \| ([0-9.e-]+) \|", text,
+                                                     re.MULTILINE)}
+    calibrated = {n: p.default for n, p in PARAMETERS.items() if p.basis == "calibrated"}
+    assert calibrated, "no parameter is marked calibrated"
+    assert {n: fitted.get(n) for n in calibrated} == calibrated
+    assert "are the fitted values of this report" in text

@@ -3,8 +3,8 @@ hold statistically with the default parameters, at the default horizon, with onl
 branch method differing.
 
 Both methods run on the same seeds, drawn from a ``SeedSequence`` whose base differs from
-the calibration script's (``scripts/calibrate_defaults.py`` uses base 7), so these are
-held-out replications. The bands are the design's targets; they are not to be loosened to
+the calibration's (``experiments/calibrate.toml`` uses base 7), so these are held-out
+replications. The bands are the design's targets; they are not to be loosened to
 make a calibration pass.
 """
 
