@@ -59,3 +59,45 @@ def test_calibrated_defaults_are_the_documented_fit() -> None:
     assert calibrated, "no parameter is marked calibrated"
     assert {n: fitted.get(n) for n in calibrated} == calibrated
     assert "are the fitted values of this report" in text
+
+
+def _readme_commands() -> list[list[str]]:
+    """Every ``uv run mobilize ...`` command line in the README, split into arguments."""
+    import re
+    import shlex
+
+    readme = (ROOT / "README.md").read_text()
+    out = []
+    for m in re.finditer(r"uv run mobilize ([^`\n&#|>]+)", readme):
+        out.append(shlex.split(m.group(1).strip()))
+    return out
+
+
+def test_readme_commands_parse_and_name_files_that_exist() -> None:
+    """The README's ``mobilize`` commands are valid command lines of the current CLI, and
+    the experiment files and figures it names are in the repository."""
+    import re
+
+    from mobilization.cli import build_parser
+
+    commands = _readme_commands()
+    assert len(commands) >= 10
+    parser = build_parser()
+    for argv in commands:
+        args = parser.parse_args(argv)
+        path = getattr(args, "file", None)
+        if path is not None:
+            assert (ROOT / path).is_file(), f"README runs {path}, which does not exist"
+    readme = (ROOT / "README.md").read_text()
+    for image in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", readme):
+        assert (ROOT / image).is_file(), f"README shows {image}, which does not exist"
+
+
+def test_every_shipped_experiment_loads() -> None:
+    from mobilization.experiment import load
+
+    files = sorted((ROOT / "experiments").glob("*.toml"))
+    assert len(files) >= 5
+    for path in files:
+        experiment = load(path)
+        assert experiment.n_runs > 0, path.name
