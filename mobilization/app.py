@@ -1,0 +1,387 @@
+"""The dashboard: one village week by week, and two villages side by side.
+
+Run it with ``mobilize dashboard`` or, as Mesa's examples are run,
+``solara run mobilization/app.py``. In Jupyter, ``VillagePage()`` or ``ComparePage()`` as the
+last expression of a cell shows the same page inline.
+
+The pages are built with Solara, the framework of Mesa's ``SolaraViz``, and keep its
+controls (Step, Play/Pause, Reset; parameters take effect on Reset). They do not call
+``SolaraViz`` itself: its Reset builds the model inside the click handler, so parameters
+the model refuses (``share_hired + share_poor`` above 1, a seed that is not a number) would
+raise into the page instead of showing the model's message, and its draggable layout
+cannot hold two villages stepping together. The model knows nothing of this module.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import solara
+
+from mobilization.drawing import LEGEND, PANELS, STANCE_LINE, series, village_png
+from mobilization.model import VillageModel
+from mobilization.parameters import HORIZON_WEEKS, METHODS, PARAMETERS, PRESETS, resolve
+from mobilization.plots import COLOURS
+
+SLIDERS: dict[str, float] = {
+    "vital_interest_share": 0.1,
+    "gentry_power": 0.05,
+    "obstruction": 0.1,
+    "levy_shift": 0.1,
+    "n_gentry": 1,
+    "party_share": 0.005,
+    "bad_element_share": 0.05,
+    "share_poor": 0.05,
+    "share_hired": 0.05,
+    "meeting_interval": 1,
+}
+"""The main parameters as sliders over their documented ranges, with a step each."""
+
+MAX_WEEKS = 520
+PLAY_INTERVAL = 0.15
+"""Seconds between weeks while playing."""
+
+
+def parse_seed(text: Any) -> int:
+    """The seed typed into the page, as a whole number >= 0 (``ValueError`` otherwise)."""
+    try:
+        value = int(str(text).strip())
+    except ValueError:
+        raise ValueError(f"seed must be a whole number >= 0; got {text!r}") from None
+    if value < 0:
+        raise ValueError(f"seed must be a whole number >= 0; got {value}")
+    return value
+
+
+def parse_weeks(text: Any) -> int:
+    """The number of weeks to run, a whole number in [1, MAX_WEEKS]."""
+    try:
+        value = int(str(text).strip())
+    except ValueError:
+        value = -1
+    if not 1 <= value <= MAX_WEEKS:
+        raise ValueError(f"weeks must be a whole number in [1, {MAX_WEEKS}]; got {text!r}")
+    return value
+
+
+def build_villages(params: dict[str, Any], seed: Any, methods: tuple[str, ...] | None
+                   ) -> list[VillageModel]:
+    """The villages of a page: one with ``params`` (``methods`` None), or one per method
+    with the same seed and other parameters. Raises the model's ``ValueError``."""
+    rng = parse_seed(seed)
+    if methods is None:
+        return [VillageModel(rng=rng, **params)]
+    common = {k: v for k, v in params.items()
+              if k != "branch_method" and k not in PRESETS[METHODS[0]]}
+    return [VillageModel(rng=rng, branch_method=m, **common) for m in methods]
+
+
+def default_params() -> dict[str, Any]:
+    """The page's starting parameters: the defaults of the model, welfare-first."""
+    p = resolve({})
+    return {"branch_method": p["branch_method"], "learn_from_masses": p["learn_from_masses"],
+            "population": p["population"], **{k: p[k] for k in SLIDERS}}
+
+
+@dataclass
+class Simulation:
+    """What a page steps: its villages, the week, and the controls' state."""
+
+    villages: solara.Reactive[list[VillageModel]]
+    week: solara.Reactive[int]
+    playing: solara.Reactive[bool]
+    error: solara.Reactive[str | None]
+    weeks: int
+
+    def step(self) -> None:
+        for village in self.villages.value:
+            village.step()
+        self.week.set(self.villages.value[0].week)
+
+
+def use_simulation(make: Callable[[], list[VillageModel]], weeks: int) -> tuple[
+        Simulation, Callable[[], None]]:
+    """State of a page that steps ``make()``'s villages, and its Reset: a new set from
+    the current controls, or, when the model refuses them, its message and the old set."""
+    villages = solara.use_reactive(solara.use_memo(make, []))
+    week = solara.use_reactive(0)
+    playing = solara.use_reactive(False)
+    error = solara.use_reactive(None)
+    sim = Simulation(villages, week, playing, error, weeks)
+
+    def play() -> None:
+        while sim.playing.value and sim.week.value < sim.weeks:
+            started = time.perf_counter()
+            sim.step()
+            time.sleep(max(0.0, PLAY_INTERVAL - (time.perf_counter() - started)))
+        sim.playing.set(False)
+
+    solara.lab.use_task(play, dependencies=[playing.value], prefer_threaded=True)
+
+    def reset() -> None:
+        playing.set(False)
+        try:
+            new = make()
+        except ValueError as e:
+            error.set(str(e))
+            return
+        error.set(None)
+        villages.set(new)
+        week.set(0)
+
+    return sim, reset
+
+
+@solara.component
+def RunControls(sim: Simulation, reset: Callable[[], None]) -> None:
+    """Step, Play/Pause and Reset, as in Mesa's SolaraViz, and the week counter."""
+    done = sim.week.value >= sim.weeks
+    with solara.Row(justify="space-between"):
+        solara.Button("Reset", color="primary", on_click=reset, outlined=True)
+        solara.Button("Pause" if sim.playing.value else "Play", color="primary",
+                      on_click=lambda: sim.playing.set(not sim.playing.value),
+                      disabled=done and not sim.playing.value)
+        solara.Button("Step", color="primary", on_click=sim.step,
+                      disabled=sim.playing.value or done)
+    solara.Text(f"Week {sim.week.value} of {sim.weeks}", classes=["week-counter"],
+                style={"font-size": "1.2em", "font-weight": "bold"})
+
+
+@solara.component
+def ParameterControls(params: solara.Reactive[dict], seed: solara.Reactive[str],
+                      weeks: solara.Reactive[str], with_method: bool) -> None:
+    """The preset, the main parameters over their documented ranges, population, seed
+    and weeks. A value the model refuses shows the model's message here."""
+
+    def set_param(name: str) -> Callable[[Any], None]:
+        return lambda value: params.set({**params.value, name: value})
+
+    def set_method(method: str) -> None:
+        params.set({**params.value, "branch_method": method, **PRESETS[method]})
+
+    if with_method:
+        solara.Select("Branch method (preset)", values=list(METHODS),
+                      value=params.value["branch_method"], on_value=set_method)
+        solara.Checkbox(label="learn the items from the masses",
+                        value=params.value["learn_from_masses"],
+                        on_value=set_param("learn_from_masses"))
+    for name, step in SLIDERS.items():
+        if name == "vital_interest_share" and not with_method:
+            continue
+        p = PARAMETERS[name]
+        widget = solara.SliderInt if p.kind is int else solara.SliderFloat
+        widget(f"{name} {p.range_text()}", value=params.value[name], min=p.low, max=p.high,
+               step=step, on_value=set_param(name))
+    pop = PARAMETERS["population"]
+    solara.InputText(f"population {pop.range_text()}", value=str(params.value["population"]),
+                     on_value=lambda text: params.set(
+                         {**params.value, "population": _number(text)}))
+    solara.InputText("seed", value=seed.value, on_value=seed.set)
+    solara.InputText(f"weeks to run [1, {MAX_WEEKS}]", value=weeks.value,
+                     on_value=weeks.set)
+
+
+def _number(text: str) -> Any:
+    """A typed number as int or float; anything else is kept for the model to refuse."""
+    try:
+        value = float(text)
+    except ValueError:
+        return text
+    return int(value) if value.is_integer() else value
+
+
+def pending_problem(params: dict, seed: str, weeks: str, methods: tuple[str, ...] | None
+                    ) -> str | None:
+    """The message the model gives for the controls as they stand, or None."""
+    try:
+        parse_seed(seed)
+        parse_weeks(weeks)
+        if methods is None:
+            resolve(params)
+        else:
+            for m in methods:
+                resolve({**{k: v for k, v in params.items() if k not in PRESETS[m]},
+                         "branch_method": m})
+    except ValueError as e:
+        return str(e)
+    return None
+
+
+@solara.component
+def Messages(sim: Simulation, problem: str | None) -> None:
+    if problem:
+        solara.Error(f"{problem}. The village keeps its last valid parameters; "
+                     "change the control to run it again.", dense=True)
+    elif sim.error.value:
+        solara.Error(sim.error.value, dense=True)
+    else:
+        solara.Text("Parameters take effect on Reset.", style={"font-size": "0.85em"})
+
+
+LINE_TYPES = {"army_rate": "dashed", "salvation_rate": "dotted"}
+
+
+def _echarts_panel(frames: dict[str, Any], columns: dict[str, str], heading: str,
+                   percent: bool, weeks: int, colours: dict[str, str] | None = None) -> dict:
+    """An ECharts option: the columns of each frame against the week."""
+    scale = 100.0 if percent else 1.0
+    out = []
+    for label, df in frames.items():
+        week = df["week"].tolist()
+        for column, name in columns.items():
+            values = (df[column].to_numpy(float) * scale).round(3).tolist()
+            colour = (colours or {}).get(label) or STANCE_LINE.get(column)
+            out.append({
+                "name": f"{label}: {name}" if len(frames) > 1 else name,
+                "type": "line", "showSymbol": False, "data": list(zip(week, values,
+                                                                      strict=True)),
+                "step": "end" if column == "government_elected" else False,
+                "lineStyle": {"type": LINE_TYPES.get(column, "solid"),
+                              "width": 2.5 if column == "recruitment_rate" else 1.5,
+                              **({"color": colour} if colour else {})},
+                **({"itemStyle": {"color": colour}} if colour else {}),
+            })
+    return {
+        "animation": False,
+        "title": {"text": heading, "textStyle": {"fontSize": 12}},
+        "tooltip": {"trigger": "axis"},
+        "legend": {"top": 0, "right": 0, "textStyle": {"fontSize": 10}},
+        "grid": {"left": 48, "right": 12, "top": 36, "bottom": 24},
+        "xAxis": {"type": "value", "min": 0, "max": weeks, "name": "week"},
+        "yAxis": {"type": "value", "min": 0,
+                  # Shares hold a fixed 0-100% axis; recruitment (a few %) scales.
+                  **({"axisLabel": {"formatter": "{value}%"}} if percent else {"max": 1}),
+                  **({"max": 100} if percent and "recruitment_rate" not in columns else {})},
+        "series": out,
+    }
+
+
+@solara.component
+def SeriesPanels(frames: dict[str, Any], weeks: int,
+                 panels: tuple = PANELS, colours: dict[str, str] | None = None) -> None:
+    for heading, columns, percent in panels:
+        solara.FigureEcharts(option=_echarts_panel(frames, columns, heading, percent,
+                                                   weeks, colours),
+                             attributes={"style": "height: 190px; width: 100%"})
+
+
+@solara.component
+def VillageGrid(village: VillageModel, week: int, title: str) -> None:
+    """The village grid (redrawn when the week or the village changes) under a title."""
+    png = solara.use_memo(lambda: village_png(village), [village, week])
+    solara.Text(title, style={"font-weight": "bold"})
+    solara.Image(png, width="100%")
+
+
+@solara.component
+def Legend() -> None:
+    """What the grid's colours and marks mean."""
+    with solara.Column(gap="2px", style={"font-size": "0.8em"}):
+        for label, colour in LEGEND:
+            with solara.Row(gap="6px", style={"align-items": "center"}):
+                solara.HTML(tag="span", unsafe_innerHTML="&nbsp;", style={
+                    "display": "inline-block", "width": "12px", "height": "12px",
+                    "background": colour, "border": "1px solid #555"})
+                solara.Text(label)
+
+
+@solara.component
+def VillagePage() -> None:
+    """One village week by week: the grid, the weekly outcomes, and the controls."""
+    params = solara.use_reactive(default_params())
+    seed = solara.use_reactive("1")
+    weeks = solara.use_reactive(str(HORIZON_WEEKS))
+    problem = pending_problem(params.value, seed.value, weeks.value, None)
+    sim, reset = use_simulation(
+        lambda: build_villages(params.value, seed.value, None), _weeks_or(weeks.value))
+    sim.weeks = _weeks_or(weeks.value)
+
+    with solara.Sidebar():
+        with solara.Card("Run"):
+            RunControls(sim, reset)
+            Messages(sim, problem)
+        with solara.Card("Village"):
+            ParameterControls(params, seed, weeks, with_method=True)
+    village = sim.villages.value[0]
+    with solara.Columns([5, 7]):
+        with solara.Column():
+            VillageGrid(village, sim.week.value,
+                        f"{village.p['branch_method']} branch "
+                        f"({village.p['vital_interest_share']:.0%} of meetings on vital "
+                        f"interests), week {village.week}")
+            Legend()
+        with solara.Column():
+            SeriesPanels({"village": series(village)}, sim.weeks)
+
+
+@solara.component
+def ComparePage() -> None:
+    """A quota-only and a welfare-first village with the same seed and parameters,
+    stepping together, their recruitment on one chart."""
+    params = solara.use_reactive(default_params())
+    seed = solara.use_reactive("1")
+    weeks = solara.use_reactive(str(HORIZON_WEEKS))
+    methods = ("quota-only", "welfare-first")
+    problem = pending_problem(params.value, seed.value, weeks.value, methods)
+    sim, reset = use_simulation(
+        lambda: build_villages(params.value, seed.value, methods), _weeks_or(weeks.value))
+    sim.weeks = _weeks_or(weeks.value)
+
+    with solara.Sidebar():
+        with solara.Card("Run both"):
+            RunControls(sim, reset)
+            Messages(sim, problem)
+        with solara.Card("Both villages"):
+            ParameterControls(params, seed, weeks, with_method=False)
+    frames = {v.p["branch_method"]: series(v) for v in sim.villages.value}
+    SeriesPanels(frames, sim.weeks, panels=(PANELS[0],), colours=COLOURS)
+    with solara.Columns([1, 1]):
+        for village in sim.villages.value:
+            with solara.Column():
+                rate = village.recruitment_rate
+                VillageGrid(village, sim.week.value,
+                            f"{village.p['branch_method']}: {rate:.1%} mobilized, "
+                            f"week {village.week}")
+    Legend()
+    with solara.Columns([1, 1]):
+        for village in sim.villages.value:
+            with solara.Column():
+                SeriesPanels({village.p["branch_method"]: series(village)}, sim.weeks,
+                             panels=PANELS[1:])
+
+
+def _weeks_or(text: str) -> int:
+    try:
+        return parse_weeks(text)
+    except ValueError:
+        return HORIZON_WEEKS
+
+
+
+
+TITLE = "Mass mobilization in a north-China village, 1939"
+
+
+@solara.component
+def Layout(children: list | None = None) -> None:
+    """The app's frame: a tab for each page, named by its label."""
+    route_current, routes_all = solara.use_route()
+    router = solara.use_router()
+    index = routes_all.index(route_current) if route_current in routes_all else 0
+
+    def go(i: int) -> None:
+        router.push("/" + routes_all[i].path.strip("/"))
+
+    with (solara.AppLayout(children=children or [], title=TITLE), solara.AppBar(),
+          solara.lab.Tabs(value=index, on_value=go, align="center")):
+        for route in routes_all:
+            solara.lab.Tab(route.label)
+
+
+routes = [
+    solara.Route(path="/", component=VillagePage, label="One village", layout=Layout),
+    solara.Route(path="compare", component=ComparePage, label="Two villages"),
+]

@@ -1,0 +1,171 @@
+"""Pictures of a running village for the dashboard: the grid as an image, and what its
+weekly series panels show.
+
+The grid is rasterized straight from the village's arrays (the agents are views on
+them): one colour block per cell and a small stamp for each marked person, encoded as a
+PNG by Pillow. That costs a few milliseconds whatever the population, so the page can
+redraw every week.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+from matplotlib.colors import to_rgb
+from PIL import Image
+
+from .population import (
+    ACTIVE_STANCE,
+    ACTIVIST,
+    ARMY,
+    BACKWARD,
+    INTERMEDIATE,
+    PARTY,
+    PRESENT,
+    SALVATION,
+)
+
+if TYPE_CHECKING:
+    from .model import VillageModel
+
+STANCE_COLOURS = {
+    ACTIVE_STANCE: "#c0392b",
+    INTERMEDIATE: "#f5b041",
+    BACKWARD: "#7f8c8d",
+}
+"""Cell colour of a villager present, by stance (Mao 1943: "the relatively active, the
+intermediate, and the relatively backward")."""
+
+STANCE_LABELS = {ACTIVE_STANCE: "active", INTERMEDIATE: "intermediate", BACKWARD: "backward"}
+
+COLOURS = {
+    "empty": "#fbf7ef",  # nobody lives here
+    "left": "#ffffff",  # the villager has left for the army or salvation work
+    "gentry": "#1b1b1b",
+    "office": "#d4ac0d",  # the gentry hold the village government
+    "party": "#ffffff",
+    "outline": "#000000",
+    "activist": "#1f3a93",
+    "mobilized": "#145a32",
+}
+
+LEGEND: tuple[tuple[str, str], ...] = (
+    ("active villager", STANCE_COLOURS[ACTIVE_STANCE]),
+    ("intermediate villager", STANCE_COLOURS[INTERMEDIATE]),
+    ("backward villager", STANCE_COLOURS[BACKWARD]),
+    ("Party member: white disc", COLOURS["party"]),
+    ("activist: blue diamond", COLOURS["activist"]),
+    ("gentry: black cell, gold centre while they hold office", COLOURS["gentry"]),
+    ("left for the army: green x on a blank cell", COLOURS["mobilized"]),
+    ("left for salvation work: green + on a blank cell", COLOURS["mobilized"]),
+)
+"""What the grid's colours and marks mean, for the page's legend."""
+
+PANELS: tuple[tuple[str, dict[str, str], bool], ...] = (
+    ("mobilized, % of initial population",
+     {"recruitment_rate": "total", "army_rate": "army", "salvation_rate": "salvation work"},
+     True),
+    ("stances of villagers present",
+     {"share_active": "active", "share_intermediate": "intermediate",
+      "share_backward": "backward"}, True),
+    ("mass organizations, % of working age",
+     {"nominal_membership": "nominal (a name on a list)", "active_membership": "active"},
+     True),
+    ("quotas delivered / demanded",
+     {"quota_recruits": "recruits", "quota_grain": "grain, bonds, shoes"}, True),
+    ("village government",
+     {"government_elected": "elected (1) or gentry (0)", "gentry_power": "gentry power"},
+     False),
+)
+"""The weekly panels: title, columns with their labels, and whether the axis is a percent.
+
+Grain, bonds and shoes share one delivery rule (docs/ODD.md), so their series coincide and
+one line stands for the three."""
+
+STANCE_LINE = {"share_active": STANCE_COLOURS[ACTIVE_STANCE],
+               "share_intermediate": STANCE_COLOURS[INTERMEDIATE],
+               "share_backward": STANCE_COLOURS[BACKWARD]}
+
+
+def series(model: VillageModel) -> pd.DataFrame:
+    """The village's weekly outcomes so far, one row per week (week 0 is the start)."""
+    return model.datacollector.get_model_vars_dataframe()
+
+
+def _rgb(colour: str) -> np.ndarray:
+    return (np.array(to_rgb(colour)) * 255).astype(np.uint8)
+
+
+def _stamps(px: int) -> dict[str, np.ndarray]:
+    """Boolean masks (px x px) of the marks drawn inside a cell."""
+    c = (px - 1) / 2
+    yy, xx = np.mgrid[0:px, 0:px]
+    dx, dy = xx - c, yy - c
+    r = np.hypot(dx, dy)
+    arm = px * 0.36
+    width = max(1.0, px / 10)
+    return {
+        "disc": r <= px * 0.33,
+        "ring": (r <= px * 0.33) & (r > px * 0.33 - width),
+        "diamond": np.abs(dx) + np.abs(dy) <= px * 0.38,
+        "x": ((np.abs(dx - dy) <= width) | (np.abs(dx + dy) <= width))
+             & (np.maximum(np.abs(dx), np.abs(dy)) <= arm),
+        "plus": ((np.abs(dx) <= width) | (np.abs(dy) <= width))
+                & (np.maximum(np.abs(dx), np.abs(dy)) <= arm),
+        "centre": np.maximum(np.abs(dx), np.abs(dy)) <= px * 0.22,
+    }
+
+
+def village_image(model: VillageModel, cell_px: int = 16) -> np.ndarray:
+    """The village grid as an RGB array (row 0 at the top, y growing upward as in
+    Mesa's grid): each villager present is a cell shaded by stance; Party members (white
+    disc) and activists (blue diamond) are marked; the gentry's cells are black, with a
+    gold centre while they hold the village government; the cell of a villager who left
+    is blank, with a green x (army) or + (salvation work)."""
+    s = model.village
+    side, px = s.side, cell_px
+    cells = np.empty((side, side, 3), dtype=np.uint8)
+    cells[:] = _rgb(COLOURS["empty"])
+    x, y = s.cell_of[:, 0], s.cell_of[:, 1]
+    present = s.status == PRESENT
+    stance_rgb = np.stack([_rgb(STANCE_COLOURS[k])
+                           for k in (BACKWARD, INTERMEDIATE, ACTIVE_STANCE)])
+    cells[y[present], x[present]] = stance_rgb[model.stance[present]]
+    cells[y[~present], x[~present]] = _rgb(COLOURS["left"])
+    gentry = s.gentry_cells
+    if len(gentry):
+        cells[gentry[:, 1], gentry[:, 0]] = _rgb(COLOURS["gentry"])
+    image = cells.repeat(px, axis=0).repeat(px, axis=1)
+    stamps = _stamps(px)
+
+    def stamp(cx: np.ndarray, cy: np.ndarray, mask: str, colour: str) -> None:
+        ry, rx = np.nonzero(stamps[mask])
+        if len(cx):
+            image[(cy[:, None] * px + ry).ravel(), (cx[:, None] * px + rx).ravel()] = \
+                _rgb(colour)
+
+    party = present & (s.role == PARTY)
+    stamp(x[party], y[party], "disc", COLOURS["party"])
+    stamp(x[party], y[party], "ring", COLOURS["outline"])
+    activist = present & (s.role == ACTIVIST)
+    stamp(x[activist], y[activist], "diamond", COLOURS["activist"])
+    army, salvation = s.status == ARMY, s.status == SALVATION
+    stamp(x[army], y[army], "x", COLOURS["mobilized"])
+    stamp(x[salvation], y[salvation], "plus", COLOURS["mobilized"])
+    if len(gentry) and model.government.gentry_rule:
+        stamp(gentry[:, 0], gentry[:, 1], "centre", COLOURS["office"])
+    # Grid lines between cells, then y upward.
+    image[::px, :] = image[:, ::px] = 235
+    return image[::-1]
+
+
+def village_png(model: VillageModel, cell_px: int | None = None) -> bytes:
+    """:func:`village_image` encoded as PNG; the cell size keeps the picture about 400
+    pixels wide."""
+    px = cell_px or int(np.clip(400 // model.village.side, 3, 24))
+    buffer = io.BytesIO()
+    Image.fromarray(village_image(model, px)).save(buffer, format="PNG", compress_level=1)
+    return buffer.getvalue()
