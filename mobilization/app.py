@@ -67,10 +67,12 @@ def parse_weeks(text: Any) -> int:
     return value
 
 
-def build_villages(params: dict[str, Any], seed: Any, methods: tuple[str, ...] | None
-                   ) -> list[VillageModel]:
+def build_villages(params: dict[str, Any], seed: Any, methods: tuple[str, ...] | None,
+                   weeks: Any = HORIZON_WEEKS) -> list[VillageModel]:
     """The villages of a page: one with ``params`` (``methods`` None), or one per method
-    with the same seed and other parameters. Raises the model's ``ValueError``."""
+    with the same seed and other parameters. Raises the model's ``ValueError``, or one
+    for a seed or a number of weeks out of range."""
+    parse_weeks(weeks)
     rng = parse_seed(seed)
     if methods is None:
         return [VillageModel(rng=rng, **params)]
@@ -296,8 +298,8 @@ def VillagePage() -> None:
     weeks = solara.use_reactive(str(HORIZON_WEEKS))
     problem = pending_problem(params.value, seed.value, weeks.value, None)
     sim, reset = use_simulation(
-        lambda: build_villages(params.value, seed.value, None), _weeks_or(weeks.value))
-    sim.weeks = _weeks_or(weeks.value)
+        lambda: build_villages(params.value, seed.value, None, weeks.value),
+        _weeks_or(weeks.value))
 
     with solara.Sidebar():
         with solara.Card("Run"):
@@ -327,8 +329,8 @@ def ComparePage() -> None:
     methods = ("quota-only", "welfare-first")
     problem = pending_problem(params.value, seed.value, weeks.value, methods)
     sim, reset = use_simulation(
-        lambda: build_villages(params.value, seed.value, methods), _weeks_or(weeks.value))
-    sim.weeks = _weeks_or(weeks.value)
+        lambda: build_villages(params.value, seed.value, methods, weeks.value),
+        _weeks_or(weeks.value))
 
     with solara.Sidebar():
         with solara.Card("Run both"):

@@ -1,5 +1,5 @@
-"""The ``mobilize`` command line: ``params``, ``compare``, ``run``, and the experiment
-commands ``sweep``, ``report``, ``sensitivity`` and ``calibrate``.
+"""The ``mobilize`` command line: ``params``, ``compare``, ``run``, the experiment
+commands ``sweep``, ``report``, ``sensitivity`` and ``calibrate``, and ``dashboard``.
 
 Bad input (unknown parameter, value out of range, bad option or number) exits with status
 2 and a one-line message on stderr, never a traceback.
@@ -184,6 +184,16 @@ def build_parser() -> argparse.ArgumentParser:
         "Run the grid of an experiment file as a sweep and choose the values of the free "
         "parameters (basis 'calibrated') that best meet the file's [targets]; report the "
         "fitted values, the fit and how sensitive it is.")
+    d = sub.add_parser(
+        "dashboard", help="open the dashboard in a browser (Solara)",
+        description="Serve the dashboard (mobilization/app.py, a Solara app: one village "
+                    "week by week, and two villages side by side) and open it in a "
+                    "browser. Stop it with Ctrl-C.")
+    d.add_argument("--port", type=_whole(1, 65535), default=8765, metavar="P",
+                   help="port to serve on (default 8765)")
+    d.add_argument("--host", default="127.0.0.1", metavar="HOST",
+                   help="address to listen on (default 127.0.0.1, this machine only)")
+    d.add_argument("--no-open", action="store_true", help="do not open a browser")
     return parser
 
 
@@ -397,9 +407,35 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_dashboard(args: argparse.Namespace) -> int:
+    import socket
+    import subprocess
+
+    app = Path(__file__).resolve().parent / "app.py"
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET) as s:
+            s.bind((args.host, args.port))
+    except OSError as e:
+        raise ValueError(f"cannot serve on {args.host}:{args.port}: {e.strerror or e} "
+                         "(choose another --port)") from None
+    command = [sys.executable, "-m", "solara", "run", str(app), "--host", args.host,
+               "--port", str(args.port), "--production",
+               "--no-open" if args.no_open else "--open"]
+    # No telemetry: the page and the server talk to nothing but each other.
+    env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
+    print(f"dashboard at http://{args.host}:{args.port}/ (Ctrl-C stops it)", file=sys.stderr)
+    proc = subprocess.Popen(command, env=env)
+    try:
+        return proc.wait()
+    except KeyboardInterrupt:
+        proc.terminate()
+        proc.wait()
+        return 130
+
+
 COMMANDS = {"params": _cmd_params, "compare": _cmd_compare, "run": _cmd_run,
             "sweep": _cmd_sweep, "report": _cmd_report, "sensitivity": _cmd_sensitivity,
-            "calibrate": _cmd_calibrate}
+            "calibrate": _cmd_calibrate, "dashboard": _cmd_dashboard}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
