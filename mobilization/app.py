@@ -67,18 +67,24 @@ def parse_weeks(text: Any) -> int:
     return value
 
 
-def build_villages(params: dict[str, Any], seed: Any, methods: tuple[str, ...] | None,
-                   weeks: Any = HORIZON_WEEKS) -> list[VillageModel]:
-    """The villages of a page: one with ``params`` (``methods`` None), or one per method
-    with the same seed and other parameters. Raises the model's ``ValueError``, or one
-    for a seed or a number of weeks out of range."""
-    parse_weeks(weeks)
-    rng = parse_seed(seed)
+def village_params(params: dict[str, Any], methods: tuple[str, ...] | None
+                   ) -> list[dict[str, Any]]:
+    """The parameters of each village of a page: ``params`` itself (``methods`` None), or
+    one set per method, its preset in place of the page's method and dose."""
     if methods is None:
-        return [VillageModel(rng=rng, **params)]
+        return [params]
     common = {k: v for k, v in params.items()
               if k != "branch_method" and k not in PRESETS[METHODS[0]]}
-    return [VillageModel(rng=rng, branch_method=m, **common) for m in methods]
+    return [{**common, "branch_method": m} for m in methods]
+
+
+def build_villages(params: dict[str, Any], seed: Any, methods: tuple[str, ...] | None,
+                   weeks: Any = HORIZON_WEEKS) -> list[VillageModel]:
+    """The villages of a page, all with one seed. Raises the model's ``ValueError``, or
+    one for a seed or a number of weeks out of range."""
+    parse_weeks(weeks)
+    rng = parse_seed(seed)
+    return [VillageModel(rng=rng, **p) for p in village_params(params, methods)]
 
 
 def default_params() -> dict[str, Any]:
@@ -98,10 +104,17 @@ class Simulation:
     error: solara.Reactive[str | None]
     weeks: int
 
-    def step(self) -> None:
-        for village in self.villages.value:
-            village.step()
+    def step(self) -> bool:
+        """One week of every village; a model error stops play and shows on the page."""
+        try:
+            for village in self.villages.value:
+                village.step()
+        except Exception as e:  # noqa: BLE001 -- shown on the page, which goes on
+            self.error.set(f"the village stopped in week {self.week.value + 1}: {e}")
+            self.playing.set(False)
+            return False
         self.week.set(self.villages.value[0].week)
+        return True
 
 
 def use_simulation(make: Callable[[], list[VillageModel]], weeks: int) -> tuple[
@@ -117,7 +130,8 @@ def use_simulation(make: Callable[[], list[VillageModel]], weeks: int) -> tuple[
     def play() -> None:
         while sim.playing.value and sim.week.value < sim.weeks:
             started = time.perf_counter()
-            sim.step()
+            if not sim.step():
+                break
             time.sleep(max(0.0, PLAY_INTERVAL - (time.perf_counter() - started)))
         sim.playing.set(False)
 
@@ -201,12 +215,8 @@ def pending_problem(params: dict, seed: str, weeks: str, methods: tuple[str, ...
     try:
         parse_seed(seed)
         parse_weeks(weeks)
-        if methods is None:
-            resolve(params)
-        else:
-            for m in methods:
-                resolve({**{k: v for k, v in params.items() if k not in PRESETS[m]},
-                         "branch_method": m})
+        for p in village_params(params, methods):
+            resolve(p)
     except ValueError as e:
         return str(e)
     return None
@@ -215,8 +225,8 @@ def pending_problem(params: dict, seed: str, weeks: str, methods: tuple[str, ...
 @solara.component
 def Messages(sim: Simulation, problem: str | None) -> None:
     if problem:
-        solara.Error(f"{problem}. The village keeps its last valid parameters; "
-                     "change the control to run it again.", dense=True)
+        solara.Error(f"{problem}. Reset keeps the running village until this is "
+                     "corrected.", dense=True)
     elif sim.error.value:
         solara.Error(sim.error.value, dense=True)
     else:

@@ -194,3 +194,22 @@ def test_village_image_shows_each_person_where_they_are() -> None:
     x, y = s.cell_of[left[0]]
     cell = image[y * px:(y + 1) * px, x * px:(x + 1) * px]
     assert (cell == _rgb(COLOURS["mobilized"])).all(axis=-1).any()
+
+
+def test_a_model_error_while_stepping_shows_on_the_page(monkeypatch) -> None:
+    rc = render(VillagePage)
+    click(rc, "Step")
+
+    def broken(*args, **kwargs) -> None:
+        raise RuntimeError("broken on purpose")
+
+    # Mesa binds a model's step at construction, so break something the step calls.
+    monkeypatch.setattr("mobilization.dynamics.update_consciousness", broken)
+    click(rc, "Step")
+    assert "the village stopped in week 2: broken on purpose" in error_text(rc)
+    assert week_text(rc) == "Week 1 of 104"
+    monkeypatch.undo()
+    click(rc, "Reset")
+    click(rc, "Step")
+    assert week_text(rc) == "Week 1 of 104"
+    assert error_text(rc) == ""
