@@ -219,3 +219,26 @@ def test_confidence_intervals_stay_inside_each_outcomes_range():
             lo, hi = d["ci95"]
             assert low_b <= lo <= d["mean"] <= hi, (method, name, d)
             assert high_b is None or hi <= high_b, (method, name, d)
+
+
+@pytest.mark.parametrize("argv", [["dashboard", "--port", "0"],
+                                  ["dashboard", "--port", "70000"],
+                                  ["dashboard", "--port", "http"]])
+def test_dashboard_bad_port_exits_2_with_one_line(argv: list[str],
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--port" in err[0] and "[1, 65535]" in err[0]
+
+
+def test_dashboard_on_a_port_in_use_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["dashboard", "--port", str(port), "--no-open"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"mobilize: error: cannot serve on 127.0.0.1:{port}: Address already in "
+                   "use (choose another --port)"]
