@@ -37,6 +37,7 @@ SLIDERS: dict[str, float] = {
     "share_poor": 0.05,
     "share_hired": 0.05,
     "meeting_interval": 1,
+    "central_tasks": 1,
 }
 """The main parameters as sliders over their documented ranges, with a step each."""
 

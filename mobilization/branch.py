@@ -1,4 +1,5 @@
-"""The village Party branch: its meetings, agenda and method (design mechanisms 1-3, 6-9).
+"""The village Party branch: its meetings, agenda and method (design mechanisms 1-3, 6-9,
+15).
 
 The branch is a model component, not a grid agent. Its *method* is a dose: the share of
 its meetings that take up an item on the people's vital interests, and whether it learns
@@ -72,10 +73,12 @@ class Branch:
     """The village Party branch and its method."""
 
     def __init__(self, vital_interest_share: float, learn_from_masses: bool,
-                 meeting_interval: int) -> None:
+                 meeting_interval: int, central_tasks: int = 1) -> None:
         self.vital_interest_share = vital_interest_share
         self.learn_from_masses = learn_from_masses
         self.meeting_interval = meeting_interval
+        self.central_tasks = central_tasks
+        self.crowded_out = 0
         self.meetings = 0
         self.vital_meetings = 0
         self.won: list[str] = []
@@ -95,9 +98,11 @@ class Branch:
         return math.ceil(round((k + 1) * s, 9)) > math.ceil(round(k * s, 9))
 
     def hold_meeting(self, model: VillageModel) -> str:
-        """Hold one branch meeting; returns its agenda ('vital' or 'quota')."""
+        """Hold one branch meeting; returns its agenda ('vital', 'quota' or 'crowded')."""
         vital = self.next_item_is_vital()
         self.meetings += 1
+        if self.crowded(model):
+            return "crowded"
         if vital:
             self.vital_meetings += 1
             measure = self.choose_measure(model)
@@ -108,6 +113,22 @@ class Branch:
         self.assign_quotas(model)
         self.party_drive(model)
         return "quota"
+
+    def crowded(self, model: VillageModel) -> bool:
+        """With several central tasks at once the meeting's own item (vital interests or
+        quotas) goes ahead with chance 1/central_tasks; otherwise another task from above
+        takes the meeting and nothing comes of it in the village (design mechanism 15).
+
+        Mao (1943): "In any given place, there cannot be a number of central tasks at the
+        same time ... he should not act upon each instruction as it comes from the higher
+        organization without any planning of his own, and thereby create a multitude of
+        'central tasks' and a state of confusion and disorder." One task draws nothing, so
+        the default village is unchanged.
+        """
+        if self.central_tasks <= 1 or model.rng.random() < 1.0 / self.central_tasks:
+            return False
+        self.crowded_out += 1
+        return True
 
     # --- mechanism 2: learning from the masses ---------------------------------------
     def reported_problems(self, model: VillageModel) -> np.ndarray:

@@ -60,7 +60,7 @@ class VillageModel(mesa.Model):
         self.village = s = build_village(p, self.rng)
         self.government = VillageGovernment(p["gentry_power"], p["gentry_power"])
         self.branch = Branch(p["vital_interest_share"], p["learn_from_masses"],
-                             p["meeting_interval"])
+                             p["meeting_interval"], p["central_tasks"])
         self.quotas = QuotaBook()
         self.womens_association = False
 

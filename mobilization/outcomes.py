@@ -42,11 +42,12 @@ OUTCOMES: dict[str, str] = {
     "women_organized": "share of working-age women present who are active members",
     "measures_won": "welfare measures won",
     "campaigns": "struggles mounted for welfare measures",
+    "crowded_out": "branch meetings whose item was crowded out by other central tasks",
 }
 
 
 COUNTS = frozenset({"mobilized", "present", "party_size", "activists", "measures_won",
-                    "campaigns"})
+                    "campaigns", "crowded_out"})
 BOUNDS: dict[str, tuple[float, float | None]] = {
     name: (0.0, None) if name in COUNTS else (0.0, 1.0) for name in OUTCOMES
 }
@@ -108,4 +109,5 @@ def snapshot(model: VillageModel) -> dict[str, float | int]:
         / max(int(women.sum()), 1),
         "measures_won": len(model.branch.won),
         "campaigns": len(model.branch.campaigns),
+        "crowded_out": model.branch.crowded_out,
     }

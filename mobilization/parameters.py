@@ -109,6 +109,11 @@ PARAMETERS: dict[str, Param] = {
         # --- branch and district schedule --------------------------------------------------
         _P("meeting_interval", 2, 1, 13, int, "assumption",
            "Weeks between branch meetings (fortnightly)."),
+        _P("central_tasks", 1, 1, 10, int, "source",
+           "Central tasks the district assigns at once; each meeting's own item goes ahead "
+           "with chance 1/central_tasks and is otherwise crowded out by another task. Mao "
+           "(1943): 'At any one time there can be only one central task'; many at once "
+           "bring 'confusion and disorder ... no definite results'."),
         _P("quota_interval", 13, 1, 52, int, "assumption",
            "Weeks between quota assignments from the district (quarterly)."),
         _P("recruit_quota", 0.006, 0.0, 0.1, float, "assumption",

@@ -32,6 +32,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
 from scipy import stats as _scipy_stats
 
 from .files import atomic_write
@@ -363,6 +364,8 @@ def _lines_figure(groups: list[_Group], factor: str, name: str, caption: str,
         _format_axis(ax, outcome)
         if _is_percent_factor(factor):
             ax.xaxis.set_major_formatter(_pct())
+        elif factor in PARAMETERS and PARAMETERS[factor].kind is int:
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         lo, hi = BOUNDS.get(outcome, (None, None))
         ax.set_ylim(bottom=lo if lo is not None else None)
         if hi is not None and not main:

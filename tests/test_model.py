@@ -25,7 +25,8 @@ from mobilization.population import ACTIVIST, ARMY, PARTY, PRESENT, SALVATION, V
 
 ROOT = Path(__file__).resolve().parents[1]
 
-COUNT_OUTCOMES = {"mobilized", "present", "party_size", "activists", "measures_won", "campaigns"}
+COUNT_OUTCOMES = {"mobilized", "present", "party_size", "activists", "measures_won", "campaigns",
+                  "crowded_out"}
 SHARE_OUTCOMES = [k for k in OUTCOMES if k not in COUNT_OUTCOMES]
 ATTITUDES = ("grievance", "consciousness", "trust", "fear", "commitment")
 ROLE_CLASS = {VILLAGER: Villager, ACTIVIST: Activist, PARTY: PartyMember}
@@ -56,6 +57,8 @@ VARIANTS = [
         3,
         id="no-gentry-full-grid",
     ),
+    pytest.param({"branch_method": "welfare-first", "central_tasks": 3}, 4,
+                 id="three-central-tasks"),
 ]
 
 
@@ -455,3 +458,29 @@ def test_more_vital_meetings_mobilize_more(method):
         for s in seeds
     ]
     assert np.mean(high) > np.mean(low), (np.mean(high), np.mean(low))
+
+
+# --- one central task (mechanism 15) -------------------------------------------------
+
+
+def test_one_central_task_loses_no_meeting_and_draws_nothing():
+    """central_tasks=1 is the calibrated village: no meeting is crowded out, and the weekly
+    series equal those of a village built without naming the parameter."""
+    a = weekly_series(52, 7, central_tasks=1)
+    b = weekly_series(52, 7)
+    pd.testing.assert_frame_equal(a, b)
+    assert (a["crowded_out"] == 0).all()
+
+
+def test_several_central_tasks_split_the_branchs_effort():
+    """With three tasks at once about two meetings in three are lost, and over the same
+    seeds a welfare-first branch wins fewer measures and mobilizes fewer people."""
+    seeds = range(200, 215)
+    one = [simulate(rng=s, central_tasks=1) for s in seeds]
+    three = [simulate(rng=s, central_tasks=3) for s in seeds]
+    meetings = 104 // 2
+    crowded = np.mean([r["crowded_out"] for r in three]) / meetings
+    assert 0.55 < crowded < 0.78, crowded
+    assert np.mean([r["measures_won"] for r in three]) < np.mean([r["measures_won"] for r in one])
+    assert np.mean([r["recruitment_rate"] for r in three]) < \
+        np.mean([r["recruitment_rate"] for r in one]) - 0.03

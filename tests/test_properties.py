@@ -18,7 +18,8 @@ from mobilization.parameters import METHODS
 from mobilization.population import ARMY, PRESENT, SALVATION
 from mobilization.quotas import KINDS
 
-COUNT_OUTCOMES = {"mobilized", "present", "party_size", "activists", "measures_won", "campaigns"}
+COUNT_OUTCOMES = {"mobilized", "present", "party_size", "activists", "measures_won", "campaigns",
+                  "crowded_out"}
 SHARE_OUTCOMES = [k for k in OUTCOMES if k not in COUNT_OUTCOMES]
 # Held in the strategies below rather than drawn from the full documented range.
 FIXED = {"population", "share_hired", "share_poor"}
