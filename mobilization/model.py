@@ -50,10 +50,13 @@ class VillageModel(mesa.Model):
     Every parameter is a keyword argument (see ``mobilization.parameters.PARAMETERS`` or
     ``mobilize params``); invalid or unknown ones raise ``ValueError``. ``rng`` seeds the
     model: the same parameters and ``rng`` give the same weekly series in any process.
+    ``record=False`` skips the weekly DataCollector rows (a district keeps its own);
+    ``report`` still holds the current week's outcomes.
     """
 
-    def __init__(self, rng: Any = None, **params: Any) -> None:
+    def __init__(self, rng: Any = None, record: bool = True, **params: Any) -> None:
         p = resolve(params)
+        self.record = record
         super().__init__(rng=rng)
         self.p = p
         self.week = 0
@@ -67,14 +70,14 @@ class VillageModel(mesa.Model):
         self.grid = OrthogonalMooreGrid((s.side, s.side), capacity=1, torus=False,
                                         random=self.random)
         self.person_agents: list[Villager] = []
-        for i in range(s.n):
-            agent = ROLE_CLASS[int(s.role[i])](self, i)
-            agent.cell = self.grid[tuple(int(v) for v in s.cell_of[i])]
+        for i, (role, xy) in enumerate(zip(s.role.tolist(), s.cell_of.tolist(), strict=True)):
+            agent = ROLE_CLASS[role](self, i)
+            agent.cell = self.grid[tuple(xy)]
             self.person_agents.append(agent)
         shares = self.rng.dirichlet(np.ones(p["n_gentry"])) if p["n_gentry"] else []
-        for xy, share in zip(s.gentry_cells, shares, strict=True):
+        for xy, share in zip(s.gentry_cells.tolist(), shares, strict=True):
             g = Gentry(self, float(share))
-            g.cell = self.grid[tuple(int(v) for v in xy)]
+            g.cell = self.grid[tuple(xy)]
 
         self._neighbours_gone = np.zeros(s.n)
         self._quotas_arrive()  # the first period's quotas are known from the start
@@ -137,7 +140,8 @@ class VillageModel(mesa.Model):
         s.assessed *= 0.9
         self._update_attitude_reads()
         self.report = snapshot(self)
-        self.datacollector.collect(self)
+        if self.record:
+            self.datacollector.collect(self)
 
     def _update_attitude_reads(self) -> None:
         s = self.village

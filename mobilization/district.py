@@ -1,0 +1,192 @@
+"""A district of villages under one district committee (design mechanism 14).
+
+Mao (1943), section 2: "if no general and widespread call is issued, the broad masses cannot
+be mobilized for action. But if persons in leading positions confine themselves to a
+general call -- if they do not personally, in some of the organizations, go deeply and
+concretely into the work called for, make a breakthrough at some single point, gain
+experience and use this experience for guiding other units -- then they will have no way of
+testing the correctness or of enriching the content of their general call". Section 6:
+"Formulate general ideas (general calls) out of the particular guidance given in a number
+of cases, and put them to the test in many different units ...; then concentrate the new
+experience (sum it up) and draw up new directives".
+
+The district holds ``n_villages`` :class:`~mobilization.model.VillageModel` s, each with its
+own seed and its own gentry, whose branches all begin as most branches were: quota-only
+(Chen Yun: "very few Party branches do that"). The committee acts on the branches' method
+only, never on a village's outcome:
+
+* **general call** (``general_call``): every branch is told to take up the people's vital
+  interests; on its own a call moves a branch to ``call_share`` of its meetings, with items
+  of its own choosing;
+* **particular guidance**: a fixed budget of ``guiding_cadres`` is spread evenly over
+  ``n_pilots`` pilot villages. A guided branch learns its items from the masses and takes
+  up vital interests at the good branch's 6 of 10 meetings, scaled down when a cadre has
+  less than a whole pilot to himself (intensity ``guiding_cadres / n_pilots``, at most 1);
+* **summing up**: every ``summing_up_interval`` weeks the committee sums up what the pilots
+  achieved (the share of the welfare measures each has won) and, through the general call,
+  sends it to the other branches. A branch takes from the experience of the pilot most like
+  it (closest in gentry power; experience from unlike conditions carries less) and moves
+  ``adoption`` times that much of the way to the pilots' method.
+
+Pilots are chosen to represent the district: the villages are ranked by the gentry's
+initial power and the pilots taken at evenly spaced ranks ("two or three units (but not too
+many)", ranked so that their experience covers the district's range of conditions).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import mesa
+import numpy as np
+
+from .model import VillageModel
+from .parameters import resolve_district
+from .welfare import MEASURES
+
+GUIDED_SHARE = 0.6
+"""The vital-interest share a fully guided branch takes up: the good branch of Chen Yun
+(1939), "six out of ten meetings"."""
+
+LIKENESS_SCALE = 0.1
+"""Gentry power difference over which a pilot's experience loses 63% of its weight for
+another village (exp(-difference / scale)). An assumption: experience "must take into
+account the history and circumstances of the struggle there" (Mao, section 8)."""
+
+N_MEASURES = sum(not m.repeatable for m in MEASURES)
+"""Welfare measures a branch can win once each; a pilot's success is the share it has won."""
+
+DISTRICT_OUTCOMES: dict[str, str] = {
+    "recruitment_rate": "mobilized in all villages / initial population of the district",
+    "pilot_recruitment_rate": "mobilized / initial population, pilot villages",
+    "other_recruitment_rate": "mobilized / initial population, the other villages",
+    "villages_elected": "share of villages whose government is elected",
+    "mean_vital_share": "mean vital-interest share of the branches' method",
+    "learning_branches": "share of branches that learn their items from the masses",
+    "experience": "mean experience the other branches last received (0-1)",
+}
+
+
+class DistrictModel(mesa.Model):
+    """A district committee and its villages; one step is one week in every village.
+
+    District parameters (``mobilize district --help``, :data:`DISTRICT_PARAMETERS`) and any
+    village parameter are keyword arguments; village parameters apply to every village,
+    except ``gentry_power``, the centre of each village's draw. ``rng`` seeds the district:
+    each village gets its own seed from it.
+    """
+
+    def __init__(self, rng: Any = None, **params: Any) -> None:
+        d, village = resolve_district(params)
+        super().__init__(rng=rng)
+        self.d = d
+        self.week = 0
+        n = d["n_villages"]
+        seeds = np.random.SeedSequence(int(self.rng.integers(2**63))).spawn(n)
+        centre, spread = village["gentry_power"], d["gentry_spread"]
+        powers = np.clip(centre + self.rng.uniform(-spread, spread, n), 0.0, 1.0)
+        self.villages = [
+            VillageModel(rng=np.random.default_rng(s), record=False,
+                         **{**village, "gentry_power": float(g)})
+            for s, g in zip(seeds, powers, strict=True)
+        ]
+        self.initial_power = powers
+        self.pilots = pilot_villages(powers, d["n_pilots"])
+        self.is_pilot = np.zeros(n, dtype=bool)
+        self.is_pilot[self.pilots] = True
+        self.population = np.array([v.population for v in self.villages])
+        self.experience = 0.0
+        if d["general_call"]:
+            for i, v in enumerate(self.villages):
+                if not self.is_pilot[i]:
+                    v.branch.vital_interest_share = max(v.branch.vital_interest_share,
+                                                        d["call_share"])
+        intensity = min(1.0, d["guiding_cadres"] / d["n_pilots"]) if d["n_pilots"] else 0.0
+        self.guidance = intensity
+        for i in self.pilots:
+            branch = self.villages[i].branch
+            branch.learn_from_masses = True
+            branch.vital_interest_share = max(branch.vital_interest_share,
+                                              GUIDED_SHARE * intensity)
+        self.report = self.snapshot()
+        self.datacollector = mesa.DataCollector(
+            model_reporters={"week": lambda m: m.week}
+            | {k: (lambda m, k=k: m.report[k]) for k in DISTRICT_OUTCOMES})
+        self.datacollector.collect(self)
+
+    def step(self) -> None:
+        """One week in every village; then, every ``summing_up_interval`` weeks, the
+        committee sums up the pilots' experience and sends it out."""
+        self.week += 1
+        for v in self.villages:
+            v.step()
+        if self.d["general_call"] and len(self.pilots) and \
+                self.week % self.d["summing_up_interval"] == 0:
+            self.sum_up()
+        self.report = self.snapshot()
+        self.datacollector.collect(self)
+
+    def sum_up(self) -> None:
+        """Concentrate the pilots' experience and carry it to the other branches."""
+        won = np.array([len(self.villages[i].branch.won) for i in self.pilots], dtype=float)
+        success = won / N_MEASURES
+        received = []
+        for i, v in enumerate(self.villages):
+            if self.is_pilot[i]:
+                continue
+            likeness = np.exp(-np.abs(self.initial_power[self.pilots] - self.initial_power[i])
+                              / LIKENESS_SCALE)
+            experience = float(np.max(success * likeness))
+            received.append(experience)
+            take = self.d["adoption"] * experience
+            branch = v.branch
+            branch.vital_interest_share += take * max(0.0, GUIDED_SHARE -
+                                                      branch.vital_interest_share)
+            if not branch.learn_from_masses and self.rng.random() < take:
+                branch.learn_from_masses = True
+        if received:
+            self.experience = float(np.mean(received))
+
+    def snapshot(self) -> dict[str, float]:
+        """The district's outcomes this week."""
+        mobilized = np.array([v.report["mobilized"] for v in self.villages], dtype=float)
+        pop = self.population
+        pilots, others = self.is_pilot, ~self.is_pilot
+
+        def rate(mask: np.ndarray) -> float:
+            total = pop[mask].sum()
+            return float(mobilized[mask].sum() / total) if total else math.nan
+
+        return {
+            "recruitment_rate": rate(np.ones(len(pop), dtype=bool)),
+            "pilot_recruitment_rate": rate(pilots),
+            "other_recruitment_rate": rate(others),
+            "villages_elected": float(np.mean([v.government.elected for v in self.villages])),
+            "mean_vital_share": float(np.mean([v.branch.vital_interest_share
+                                               for v in self.villages])),
+            "learning_branches": float(np.mean([v.branch.learn_from_masses
+                                                for v in self.villages])),
+            "experience": self.experience,
+        }
+
+
+def pilot_villages(gentry_power: np.ndarray, n_pilots: int) -> np.ndarray:
+    """Indices of the pilot villages: evenly spaced ranks of the gentry's initial power
+    (the middle rank for one pilot), so the pilots span the district's conditions."""
+    n = len(gentry_power)
+    if n_pilots == 0:
+        return np.zeros(0, dtype=int)
+    order = np.argsort(gentry_power, kind="stable")
+    ranks = np.floor((np.arange(n_pilots) + 0.5) * n / n_pilots).astype(int)
+    return np.sort(order[np.minimum(ranks, n - 1)])
+
+
+def simulate_district(weeks: int = 104, rng: Any = None, **params: Any) -> dict[str, float]:
+    """Run one district and return its end-of-run outcomes."""
+    from .run import _check_weeks
+
+    model = DistrictModel(rng=rng, **params)
+    for _ in range(_check_weeks(weeks)):
+        model.step()
+    return dict(model.report)
