@@ -31,6 +31,7 @@ from .population import (
     PRICES,
     RENT,
     VILLAGER,
+    clip01,
 )
 from .quotas import GOODS, spread
 from .welfare import (
@@ -322,7 +323,7 @@ class Branch:
             rel = cost / max(per_period, 1e-12)
             s.trust *= 1.0 - p["assignment_cost"] * np.minimum(rel, 3.0)[s.household]
         self._press_recruits(model)
-        np.clip(s.trust, 0.0, 1.0, out=s.trust)
+        clip01(s.trust, out=s.trust)
 
     def _press_recruits(self, model: VillageModel) -> None:
         s, p, book, rng = model.village, model.p, model.quotas, model.rng

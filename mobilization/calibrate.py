@@ -161,6 +161,9 @@ def calibration_spec(experiment: Experiment, text: str | None = None) -> Calibra
             text = None
     loc = _Locator(text or "", experiment.path)
     raw = tomllib.loads(text) if text else {}
+    if experiment.model != "village":
+        raise ExperimentError(f"{loc.where}: calibration fits the village model; this is a "
+                              f"{experiment.model} experiment")
 
     if experiment.design != "grid":
         raise loc.error("a calibration needs a [grid] design, not a sampled one", "sample")

@@ -18,7 +18,15 @@ from typing import Any, NoReturn
 
 from . import __version__
 from .outcomes import OUTCOMES, is_share
-from .parameters import HORIZON_WEEKS, METHODS, PARAMETERS, PRESETS, defaults, resolve
+from .parameters import (
+    DISTRICT_PARAMETERS,
+    HORIZON_WEEKS,
+    METHODS,
+    PARAMETERS,
+    PRESETS,
+    defaults,
+    resolve,
+)
 
 PROG = "mobilize"
 DEFAULT_SEED = 20241103  # the same as mobilization.compare.DEFAULT_SEED (not imported: slow)
@@ -53,13 +61,17 @@ _TRUE = {"true", "1", "yes", "on"}
 _FALSE = {"false", "0", "no", "off"}
 
 
-def parse_value(name: str, text: str) -> Any:
-    """Parse ``text`` by the kind of parameter ``name``; range checks are left to
-    :func:`mobilization.parameters.resolve`. Raises ``ValueError`` with a one-line message.
+def parse_value(name: str, text: str, table: dict | None = None) -> Any:
+    """Parse ``text`` by the kind of parameter ``name`` (of ``table``, the village's by
+    default); range checks are left to :func:`mobilization.parameters.resolve`. Raises
+    ``ValueError`` with a one-line message.
     """
-    if name not in PARAMETERS:
-        raise ValueError(f"unknown parameter: {name} (see `{PROG} params`)")
-    p = PARAMETERS[name]
+    table = PARAMETERS if table is None else table
+    if name not in table:
+        raise ValueError(f"unknown parameter: {name} (see `{PROG} params`"
+                         + (f" and `{PROG} district --help`)" if table is not PARAMETERS
+                            else ")"))
+    p = table[name]
     if p.kind is bool:
         if text.strip().lower() in _TRUE:
             return True
@@ -81,7 +93,7 @@ def parse_value(name: str, text: str) -> Any:
     raise ValueError(f"{name} must be a number in {p.range_text()}; got {text!r}")
 
 
-def parse_sets(items: Sequence[str] | None) -> dict[str, Any]:
+def parse_sets(items: Sequence[str] | None, table: dict | None = None) -> dict[str, Any]:
     """``["NAME=VALUE", ...]`` to a parameter dict, each value parsed by its kind."""
     out: dict[str, Any] = {}
     for item in items or []:
@@ -89,7 +101,7 @@ def parse_sets(items: Sequence[str] | None) -> dict[str, Any]:
         name = name.strip()
         if not sep or not name:
             raise ValueError(f"--set expects NAME=VALUE; got {item!r}")
-        out[name] = parse_value(name, text.strip())
+        out[name] = parse_value(name, text.strip(), table)
     return out
 
 
@@ -184,6 +196,31 @@ def build_parser() -> argparse.ArgumentParser:
         "Run the grid of an experiment file as a sweep and choose the values of the free "
         "parameters (basis 'calibrated') that best meet the file's [targets]; report the "
         "fitted values, the fit and how sensitive it is.")
+    dist_help = "\n".join(
+        f"  {p.name} (default {_value_text(p.default)}, {p.range_text()}): {p.doc}"
+        for p in DISTRICT_PARAMETERS.values())
+    ds = sub.add_parser(
+        "district", help="run districts of villages: general call, pilots, guidance",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Run districts of villages under one committee (docs/ODD.md, 7.14) and "
+                    "print each district outcome's mean and 95% confidence interval. Runs "
+                    "are stored as a sweep in --out (rerunning resumes). District "
+                    "parameters, set with --set like the village ones (which apply to every "
+                    "village; branches begin quota-only):\n\n" + dist_help)
+    ds.add_argument("--replications", type=_whole(2), default=20, metavar="N",
+                    help="districts (default 20, at least 2)")
+    ds.add_argument("--weeks", **weeks)
+    ds.add_argument("--seed", **seed)
+    ds.add_argument("--workers", type=_whole(1), default=None, metavar="K",
+                    help="worker processes (default: all cores; 1 runs in this process)")
+    ds.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                    help="run on a Dask distributed cluster instead of local processes")
+    ds.add_argument("--set", **setting)
+    ds.add_argument("--out", default=Path("results/district"), type=Path, metavar="DIR",
+                    help="output directory (default results/district)")
+    ds.add_argument("--json", action="store_true", help="print the summary as JSON")
+    ds.add_argument("--no-progress", action="store_true", help="no progress bar")
+
     d = sub.add_parser(
         "dashboard", help="open the dashboard in a browser (Solara)",
         description="Serve the dashboard (mobilization/app.py, a Solara app: one village "
@@ -407,6 +444,58 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_district(args: argparse.Namespace) -> int:
+    from .district import DISTRICT_OUTCOMES
+    from .experiment import parse
+    from .kinds import DISTRICT
+    from .report import summarize
+    from .sweep import sweep
+
+    overrides = parse_sets(args.sets, DISTRICT.parameters)
+    DISTRICT.resolve(overrides)  # refuse bad values before anything runs
+    fixed = "\n".join(f"{k} = {json.dumps(v)}" for k, v in overrides.items())
+    experiment = parse(
+        f'[experiment]\nname = "district"\nmodel = "district"\nweeks = {args.weeks}\n'
+        f"replications = {args.replications}\nseed = {args.seed}\n\n[fixed]\n{fixed}\n",
+        args.out / "district.toml")
+    result = sweep(experiment, args.out, workers=args.workers, scheduler=args.scheduler,
+                   progress=not args.no_progress)
+    if result.failed:
+        first = result.runs.loc[result.runs["status"] == "failed", "error"].iloc[0]
+        raise ValueError(f"{result.failed} districts failed; first error: {first}")
+    row = summarize(result.runs, experiment.manifest()).iloc[0]
+    summary = {
+        "replications": args.replications, "weeks": args.weeks, "seed": args.seed,
+        "overrides": overrides, "out": str(args.out),
+        "outcomes": {k: {"mean": _float(row[f"{k}_mean"]),
+                         "ci95": [_float(row[f"{k}_ci_low"]), _float(row[f"{k}_ci_high"])]}
+                     for k in DISTRICT_OUTCOMES},
+    }
+    if args.json:
+        print(json.dumps(summary, indent=2))
+        return 0
+    setting = (", ".join(f"{k}={_value_text(v)}" for k, v in overrides.items())
+               if overrides else "defaults")
+    rows = []
+    for k, meaning in DISTRICT_OUTCOMES.items():
+        s = summary["outcomes"][k]
+        lo, hi = s["ci95"]
+        text = ("n/a" if s["mean"] is None else
+                f"{format_number(k, s['mean'])} [{format_number(k, lo)}, "
+                f"{format_number(k, hi)}]")
+        rows.append([k, text, meaning])
+    print(f"{args.replications} districts, {args.weeks} weeks, seed {args.seed}, "
+          f"parameters: {setting}\n")
+    print(_table(rows, ["outcome", "mean [95% CI]", "meaning"]))
+    print(f"\nRuns in {args.out} (rerunning resumes; `{PROG} report {args.out}`)")
+    return 0
+
+
+def _float(x: Any) -> float | None:
+    x = float(x)
+    return None if x != x else x
+
+
 def _cmd_dashboard(args: argparse.Namespace) -> int:
     import socket
     import subprocess
@@ -435,7 +524,8 @@ def _cmd_dashboard(args: argparse.Namespace) -> int:
 
 COMMANDS = {"params": _cmd_params, "compare": _cmd_compare, "run": _cmd_run,
             "sweep": _cmd_sweep, "report": _cmd_report, "sensitivity": _cmd_sensitivity,
-            "calibrate": _cmd_calibrate, "dashboard": _cmd_dashboard}
+            "calibrate": _cmd_calibrate, "district": _cmd_district,
+            "dashboard": _cmd_dashboard}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

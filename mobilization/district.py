@@ -150,7 +150,7 @@ class DistrictModel(mesa.Model):
 
     def snapshot(self) -> dict[str, float]:
         """The district's outcomes this week."""
-        mobilized = np.array([v.report["mobilized"] for v in self.villages], dtype=float)
+        mobilized = np.array([v.mobilized for v in self.villages], dtype=float)
         pop = self.population
         pilots, others = self.is_pilot, ~self.is_pilot
 

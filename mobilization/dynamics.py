@@ -19,6 +19,7 @@ from .population import (
     PRESENT,
     VILLAGER,
     VillageState,
+    clip01,
 )
 
 GRIEVANCE_RATE = 0.1
@@ -38,7 +39,7 @@ def total_burden(state: VillageState, gov: VillageGovernment, levy_shift: float)
 def grievance_target(state: VillageState, burden_h: np.ndarray) -> np.ndarray:
     """The grievance a household's burden produces: none below a quarter of income, full
     at three quarters."""
-    return np.clip((burden_h[state.household] - 0.25) / 0.5, 0.0, 1.0)
+    return clip01((burden_h[state.household] - 0.25) / 0.5)
 
 
 def update_grievance(state: VillageState, burden_h: np.ndarray) -> None:
@@ -57,7 +58,7 @@ def fear_target(state: VillageState, gov: VillageGovernment, organized: np.ndarr
                 ) -> np.ndarray:
     """The fear gentry power instils: more in poor households, less among the organized."""
     exposed = 0.5 + 0.4 * (state.hh_class[state.household] != MIDDLE)
-    return np.clip(gov.effective_power() * exposed * (1.0 - 0.8 * organized), 0.0, 1.0)
+    return clip01(gov.effective_power() * exposed * (1.0 - 0.8 * organized))
 
 
 def update_fear(state: VillageState, gov: VillageGovernment, organized: np.ndarray) -> None:
@@ -82,7 +83,7 @@ def update_trust(state: VillageState, harm: float) -> None:
     bad = state.bad_elements_present()
     if len(bad) and harm > 0:
         state.trust[state.tied_to(bad)] -= harm
-        np.clip(state.trust, 0.0, 1.0, out=state.trust)
+        clip01(state.trust, out=state.trust)
 
 
 def readiness(

@@ -67,7 +67,8 @@ from typing import Any
 
 import numpy as np
 
-from .parameters import HORIZON_WEEKS, PARAMETERS, _check_value, resolve
+from .kinds import KINDS, VILLAGE, Kind, kind_of
+from .parameters import HORIZON_WEEKS, _check_value
 
 SAMPLE_METHODS = ("lhs", "sobol", "morris")
 SEEDINGS = ("common", "independent")
@@ -78,7 +79,8 @@ model, so its index measures the noise of the estimates."""
 MAX_RUNS = 5_000_000
 _TABLES = {"experiment", "fixed", "grid", "sample", "ranges", "sub", "analysis",
            "calibrate", "targets"}
-_EXPERIMENT_KEYS = {"name", "description", "weeks", "replications", "seed", "seeding"}
+_EXPERIMENT_KEYS = {"name", "description", "weeks", "replications", "seed", "seeding",
+                    "model"}
 _SAMPLE_KEYS = {"method", "n", "dummy", "num_levels"}
 _SUB_KEYS = {"name", "fixed", "grid"}
 
@@ -110,6 +112,7 @@ class Run:
     weeks: int
     params: dict[str, Any]
     extra: dict[str, float]
+    model: str = "village"
 
 
 @dataclass(frozen=True)
@@ -130,6 +133,12 @@ class Experiment:
     tables: dict[str, Any]
     path: Path | None = None
     description: str = ""
+    model: str = "village"
+
+    @property
+    def kind(self) -> Kind:
+        """What each run is: one village or a district (``[experiment] model``)."""
+        return kind_of(self.model)
 
     @property
     def n_runs(self) -> int:
@@ -155,12 +164,13 @@ class Experiment:
         """Every (point, replication), ordered by point then replication."""
         out = []
         for p in self.points:
-            full = resolve(p.params)
+            full = self.kind.resolve(p.params)
             for r in range(self.replications):
                 seed = self.seed_of(p.index, r)
                 out.append(Run(run_id=run_id(p.index, full, p.extra, r, seed, self.weeks),
                                point=p.index, sub=p.sub, replication=r, seed=seed,
-                               weeks=self.weeks, params=p.params, extra=p.extra))
+                               weeks=self.weeks, params=p.params, extra=p.extra,
+                               model=self.model))
         return out
 
     def fingerprint(self) -> str:
@@ -174,6 +184,7 @@ class Experiment:
         """The design as JSON-ready data (for ``manifest.json``)."""
         return {
             "name": self.name,
+            "model": self.model,
             "description": self.description,
             "source": str(self.path) if self.path else None,
             "weeks": self.weeks,
@@ -216,6 +227,7 @@ class _Locator:
     def __init__(self, text: str, path: Path | None):
         self.lines = text.splitlines()
         self.where = str(path) if path else "experiment"
+        self.kind = VILLAGE  # whose parameters the file may set
 
     def line(self, table: str, key: str | None = None, occurrence: int = 0) -> int | None:
         """1-based line of ``key`` in ``table``, else of the table's header, else None.
@@ -304,6 +316,11 @@ def parse(text: str, path: str | os.PathLike[str] | None = None) -> Experiment:
     description = head.get("description", "")
     if not isinstance(description, str):
         raise loc.error("must be text", "experiment", "description")
+    model = head.get("model", VILLAGE.name)
+    if model not in KINDS:
+        raise loc.error(f"must be one of {', '.join(KINDS)}; got {model!r}", "experiment",
+                        "model")
+    loc.kind = KINDS[model]
 
     if "grid" in data and "sample" in data:
         raise loc.error("an experiment has either a [grid] or a [sample], not both", "sample")
@@ -373,7 +390,7 @@ def parse(text: str, path: str | os.PathLike[str] | None = None) -> Experiment:
         for combo, extra in pairs:
             params = {**sub_fixed, **combo}
             try:
-                resolve(params)
+                loc.kind.resolve(params)
             except ValueError as e:
                 raise ExperimentError(
                     f"{loc.where}: design point {_describe(params)} "
@@ -391,7 +408,7 @@ def parse(text: str, path: str | os.PathLike[str] | None = None) -> Experiment:
         name=name.strip(), weeks=weeks, replications=replications, seed=seed,
         seeding=seeding, design=design, factors=tuple(factors), points=tuple(points),
         subs=tuple(s[0] for s in subs if s[0]), sample=sample, ranges=ranges,
-        tables=tables, path=path, description=description,
+        tables=tables, path=path, description=description, model=model,
     )
 
 
@@ -415,9 +432,12 @@ def _whole(loc: _Locator, table: str, key: str, value: Any, low: int, high: int)
 
 
 def _parameter(loc: _Locator, table: str, key: str, occurrence: int) -> Any:
-    if key not in PARAMETERS:
-        raise loc.error("unknown parameter (see `mobilize params`)", table, key, occurrence)
-    return PARAMETERS[key]
+    if key not in loc.kind.parameters:
+        see = "`mobilize params`" + (" and `mobilize district --help`"
+                                     if loc.kind.name == "district" else "")
+        raise loc.error(f"unknown parameter of a {loc.kind.name} (see {see})", table, key,
+                        occurrence)
+    return loc.kind.parameters[key]
 
 
 def _value(loc: _Locator, table: str, key: str, value: Any, occurrence: int) -> Any:
@@ -521,7 +541,7 @@ def _sample(loc: _Locator, spec: dict[str, Any], ranges_data: Any, seed: int
     for values in matrix:
         row: dict[str, Any] = {}
         for key, x in zip(names, values, strict=True):
-            whole = key != DUMMY and PARAMETERS[key].kind is int
+            whole = key != DUMMY and loc.kind.parameters[key].kind is int
             row[key] = int(round(float(x))) if whole else float(x)
         rows.append(row)
     return sample, ranges, rows

@@ -36,6 +36,7 @@ from .population import (
     SALVATION,
     VILLAGER,
     build_village,
+    clip01,
 )
 from .quotas import GOODS, QuotaBook
 
@@ -87,7 +88,7 @@ class VillageModel(mesa.Model):
         s.grievance = np.clip(s.grievance * dynamics.grievance_target(s, burden_h), 0.0, 1.0)
         s.fear *= dynamics.fear_target(s, self.government, dynamics.organized_around(s))
         self._update_attitude_reads()
-        self.report = snapshot(self)
+        self._report: dict[str, float | int] | None = None
         self.datacollector = mesa.DataCollector(
             model_reporters={"week": lambda m: m.week}
             | {k: (lambda m, k=k: m.report[k]) for k in OUTCOMES}
@@ -95,6 +96,19 @@ class VillageModel(mesa.Model):
         self.datacollector.collect(self)
 
     # --- public reads ----------------------------------------------------------------
+    @property
+    def report(self) -> dict[str, float | int]:
+        """The current week's outcomes, computed when first read in a week."""
+        if self._report is None:
+            self._report = snapshot(self)
+        return self._report
+
+    @property
+    def mobilized(self) -> int:
+        """Persons who have left for the army or salvation work (without the full
+        report)."""
+        return int(np.count_nonzero(self.village.status != PRESENT))
+
     @property
     def recruitment_rate(self) -> float:
         """Mobilized (army + salvation work) over the initial population."""
@@ -139,16 +153,14 @@ class VillageModel(mesa.Model):
         branch.active_membership_decay(self)
         s.assessed *= 0.9
         self._update_attitude_reads()
-        self.report = snapshot(self)
+        self._report = None
         if self.record:
             self.datacollector.collect(self)
 
     def _update_attitude_reads(self) -> None:
         s = self.village
-        np.clip(s.grievance, 0.0, 1.0, out=s.grievance)
-        np.clip(s.consciousness, 0.0, 1.0, out=s.consciousness)
-        np.clip(s.trust, 0.0, 1.0, out=s.trust)
-        np.clip(s.fear, 0.0, 1.0, out=s.fear)
+        for values in (s.grievance, s.consciousness, s.trust, s.fear):
+            clip01(values, out=values)
         self.stance = dynamics.stance(s)
 
     def _quotas_arrive(self) -> None:

@@ -46,6 +46,12 @@ BASE_BURDEN = np.array(
 )
 
 
+def clip01(x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """``x`` limited to [0, 1] (into ``out`` if given): ``np.clip`` in two ufunc calls,
+    without its Python-level dispatch, for the weekly updates."""
+    return np.minimum(np.maximum(x, 0.0, out=out), 1.0, out=out)
+
+
 @dataclass
 class VillageState:
     """All per-person and per-household arrays of one village."""

@@ -36,8 +36,8 @@ from matplotlib.ticker import MaxNLocator
 from scipy import stats as _scipy_stats
 
 from .files import atomic_write
-from .outcomes import BOUNDS, OUTCOMES, is_share
-from .parameters import PARAMETERS, resolve
+from .kinds import KINDS, kind_of
+from .outcomes import is_share
 from .plots import COLOURS, _new_figure, _pct, save_figure
 from .stats import _truncate
 from .store import Store, param_column
@@ -45,9 +45,19 @@ from .store import Store, param_column
 MAIN = "recruitment_rate"
 """The outcome of the main figure and of the printed table."""
 
+OUTCOMES = {k: v for kind in reversed(KINDS.values()) for k, v in kind.outcomes.items()}
+"""Every outcome of every kind, with its description (a village's wording where both
+have one)."""
+BOUNDS = {k: v for kind in KINDS.values() for k, v in kind.bounds.items()}
+PARAMETERS = {k: v for kind in KINDS.values() for k, v in kind.parameters.items()}
+
 KEY_OUTCOMES: tuple[str, ...] = ("active_membership", "share_active", "mean_trust",
                                  "government_elected", "quota_recruits", "gentry_power")
 """Outcomes of the second figure (lines or bars): organization, stance, trust, power."""
+KEY_DISTRICT: tuple[str, ...] = ("pilot_recruitment_rate", "other_recruitment_rate",
+                                 "villages_elected", "mean_vital_share",
+                                 "learning_branches", "experience")
+"""The second figure of a district experiment: pilots and the rest, and the method."""
 
 SHORT: dict[str, str] = {
     "recruitment_rate": "recruitment rate (mobilized, % of initial population)",
@@ -57,6 +67,12 @@ SHORT: dict[str, str] = {
     "government_elected": "elected village government (% of villages)",
     "quota_recruits": "army recruits delivered / demanded",
     "gentry_power": "power of the gentry at the end (0-1)",
+    "pilot_recruitment_rate": "recruitment in the pilot villages (%)",
+    "other_recruitment_rate": "recruitment in the other villages (%)",
+    "villages_elected": "villages with an elected government (share)",
+    "mean_vital_share": "branches' mean vital-interest share",
+    "learning_branches": "branches that learn from the masses (share)",
+    "experience": "experience the other branches received (0-1)",
 }
 """Short axis labels of the outcomes in the figures (others use their meaning)."""
 
@@ -101,10 +117,10 @@ def _column(runs: pd.DataFrame, name: str) -> str | None:
     return name if name in runs and name not in OUTCOMES else None
 
 
-def _design_values(point: dict[str, Any]) -> dict[str, Any]:
+def _design_values(point: dict[str, Any], design: dict[str, Any]) -> dict[str, Any]:
     """Factor values of a design point from the manifest (for points with no runs)."""
     try:
-        values = resolve(point.get("params", {}))
+        values = kind_of(design.get("model")).resolve(point.get("params", {}))
     except ValueError:  # a parameter that no longer exists: keep what the file said
         values = dict(point.get("params", {}))
     return {**values, **point.get("extra", {})}
@@ -122,11 +138,12 @@ def summarize(runs: pd.DataFrame, design: dict[str, Any]) -> pd.DataFrame:
     interval are NaN (a zero-width interval would claim a certainty one run cannot give).
     """
     design = _design(design)
+    kind = kind_of(design.get("model"))
     factors = [f for f in design.get("factors", []) if f != "branch_method"]
     by_point = runs.groupby("point", sort=True)
     first = by_point.head(1).set_index("point")
 
-    varying = [name for name in PARAMETERS
+    varying = [name for name in kind.parameters
                if name not in factors and name != "branch_method"
                and param_column(name) in runs
                and first[param_column(name)].nunique(dropna=False) > 1]
@@ -134,7 +151,7 @@ def summarize(runs: pd.DataFrame, design: dict[str, Any]) -> pd.DataFrame:
 
     rows: dict[int, dict[str, Any]] = {}
     for p in design.get("points", []):
-        values = _design_values(p)
+        values = _design_values(p, design)
         rows[int(p["point"])] = {"point": int(p["point"]), "sub": p.get("sub", ""),
                                  **{k: values.get(k) for k in names}}
     sources = {k: _column(runs, k) for k in names}
@@ -158,11 +175,12 @@ def summarize(runs: pd.DataFrame, design: dict[str, Any]) -> pd.DataFrame:
                        .reindex(index, fill_value=0).to_numpy())
 
     columns: dict[str, np.ndarray] = {}
-    grouped = ok[["point", *OUTCOMES]].replace([np.inf, -np.inf], np.nan).groupby("point")
+    outcomes = list(kind.outcomes)
+    grouped = ok[["point", *outcomes]].replace([np.inf, -np.inf], np.nan).groupby("point")
     counts = grouped.count().reindex(index)
     means = grouped.mean().reindex(index)
     sds = grouped.std(ddof=1).reindex(index)
-    for outcome in OUTCOMES:
+    for outcome in outcomes:
         n = counts[outcome].fillna(0).to_numpy(int)
         mean = means[outcome].to_numpy(float)
         sd = sds[outcome].to_numpy(float)
@@ -171,7 +189,7 @@ def summarize(runs: pd.DataFrame, design: dict[str, Any]) -> pd.DataFrame:
         t[~few] = _scipy_stats.t.ppf(0.5 + LEVEL / 2, n[~few] - 1)
         with np.errstate(invalid="ignore", divide="ignore"):
             half = t * sd / np.sqrt(n)
-        low, high = _truncate(mean - half, mean + half, BOUNDS.get(outcome))
+        low, high = _truncate(mean - half, mean + half, kind.bounds.get(outcome))
         sd = np.where(few, np.nan, sd)
         columns[f"{outcome}_mean"] = mean
         columns[f"{outcome}_sd"] = sd
@@ -305,12 +323,13 @@ def report_figures(summary: pd.DataFrame, design: dict[str, Any]) -> dict[str, F
     kind = shape(summary, design)
     name = design.get("name", "sweep")
     caption = _caption(summary, design)
+    key = KEY_OUTCOMES if design.get("model", "village") == "village" else KEY_DISTRICT
     if kind == "bars":
         return {FIGURE: _bars_figure(groups, name, caption, (MAIN,)),
-                OUTCOMES_FIGURE: _bars_figure(groups, name, caption, KEY_OUTCOMES)}
+                OUTCOMES_FIGURE: _bars_figure(groups, name, caption, key)}
     if kind == "lines":
         return {FIGURE: _lines_figure(groups, axes[0], name, caption, (MAIN,)),
-                OUTCOMES_FIGURE: _lines_figure(groups, axes[0], name, caption, KEY_OUTCOMES)}
+                OUTCOMES_FIGURE: _lines_figure(groups, axes[0], name, caption, key)}
     if kind == "heatmap":
         return {FIGURE: _heatmap_figure(groups, axes[0], axes[1], name, caption)}
     factors = [f for f in design.get("factors", []) if f in summary
@@ -368,8 +387,8 @@ def _lines_figure(groups: list[_Group], factor: str, name: str, caption: str,
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         lo, hi = BOUNDS.get(outcome, (None, None))
         ax.set_ylim(bottom=lo if lo is not None else None)
-        if hi is not None and not main:
-            ax.set_ylim(top=hi * 1.02)
+        if hi is not None and not main and not outcome.endswith("recruitment_rate"):
+            ax.set_ylim(top=hi * 1.02)  # recruitment rates are a few %: they scale
         ax.set_xlabel(_factor_label(factor))
         ax.grid(alpha=0.3)
         if main:

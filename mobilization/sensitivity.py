@@ -95,6 +95,9 @@ def check(experiment: Experiment) -> tuple[list[str], int]:
     """The outputs to analyse and the bootstrap resamples, from ``[analysis]``; raises
     :class:`ValueError` for a design SALib cannot analyse, before anything runs."""
     loc = _locator(experiment)
+    if experiment.model != "village":
+        raise ExperimentError(f"{loc.where}: sensitivity analysis runs village experiments "
+                              f"only; this one is a {experiment.model} experiment")
     if experiment.design not in METHODS:
         raise ExperimentError(
             f"{loc.where}: sensitivity analysis needs a sampled design with [sample] "

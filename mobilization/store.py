@@ -30,8 +30,7 @@ import pandas as pd
 
 from .experiment import Experiment
 from .files import atomic_write, write_text
-from .outcomes import OUTCOMES
-from .parameters import PARAMETERS
+from .kinds import VILLAGE, Kind, kind_of
 
 MANIFEST = "manifest.json"
 PARTS = "parts"
@@ -83,6 +82,15 @@ class Store:
     def __init__(self, directory: str | os.PathLike[str]):
         self.dir = Path(directory)
         self.parts = self.dir / PARTS
+        self._kind: Kind | None = None
+
+    @property
+    def kind(self) -> Kind:
+        """What each run of this store is (a village or a district), from its design."""
+        if self._kind is None:
+            design = self.manifest().get("design", {}) if self.exists() else {}
+            self._kind = kind_of(design.get("model"))
+        return self._kind
 
     @property
     def manifest_path(self) -> Path:
@@ -108,6 +116,7 @@ class Store:
         other files: nothing already written is overwritten.
         """
         design = experiment.manifest()
+        self._kind = experiment.kind
         if self.exists():
             old = self.manifest()
             if old.get("design", {}).get("fingerprint") != design["fingerprint"]:
@@ -187,7 +196,7 @@ class Store:
 
     def write_part(self, rows: list[dict[str, Any]]) -> Path:
         """Write finished runs as one part file, atomically; returns its path."""
-        frame = rows_frame(rows)
+        frame = rows_frame(rows, self.kind)
         digest = hashlib.sha256("".join(frame["run_id"]).encode()).hexdigest()[:16]
         path = self.parts / f"part-{digest}.parquet"
         return atomic_write(path, lambda tmp: frame.to_parquet(tmp, engine="pyarrow",
@@ -197,25 +206,26 @@ class Store:
         """Every run written, one row each, ordered by point and replication."""
         paths = self.part_files()
         if not paths:
-            return rows_frame([])
+            return rows_frame([], self.kind)
         frame = pd.concat([pd.read_parquet(p) for p in paths], ignore_index=True)
         return frame.sort_values(["point", "replication"], kind="stable").reset_index(
             drop=True)
 
 
-def rows_frame(rows: Iterable[dict[str, Any]]) -> pd.DataFrame:
+def rows_frame(rows: Iterable[dict[str, Any]], kind: Kind = VILLAGE) -> pd.DataFrame:
     """Rows of runs as a frame with fixed columns and types, so every part file has the
-    same schema: run columns, every model parameter, extra factors, every outcome."""
+    same schema: run columns, every parameter of the kind, extra factors, every outcome."""
     rows = list(rows)
-    params = [param_column(k) for k in PARAMETERS]
+    outcomes = list(kind.outcomes)
+    params = [param_column(k) for k in kind.parameters]
     extras = sorted({k for r in rows for k in r
-                     if k not in RUN_COLUMNS and k not in params and k not in OUTCOMES})
-    columns = [*RUN_COLUMNS, *params, *extras, *OUTCOMES]
+                     if k not in RUN_COLUMNS and k not in params and k not in outcomes})
+    columns = [*RUN_COLUMNS, *params, *extras, *outcomes]
     frame = pd.DataFrame(rows, columns=columns)
     for name in ("point", "replication", "seed"):
         frame[name] = frame[name].astype("int64")
     for name in ("run_id", "sub", "status", "error"):
         frame[name] = frame[name].astype("string")
-    for name in [*extras, *OUTCOMES]:
+    for name in [*extras, *outcomes]:
         frame[name] = frame[name].astype("float64")
     return frame

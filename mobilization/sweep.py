@@ -38,9 +38,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from .experiment import Experiment, Run
-from .outcomes import OUTCOMES
-from .parameters import resolve
-from .run import simulate
+from .kinds import kind_of
 from .store import Store, param_column
 
 WRITE_EVERY = 5.0
@@ -62,14 +60,18 @@ class SequentialExecutor(Executor):
         return future  # KeyboardInterrupt propagates: Ctrl-C stops the sweep
 
 
-def run_row(run: Run, simulate_fn: Callable[..., dict[str, Any]] = simulate
+def run_row(run: Run, simulate_fn: Callable[..., dict[str, Any]] | None = None
             ) -> dict[str, Any]:
-    """Run one village and return its row: run columns, parameters, extras, outcomes.
+    """Run one village (or district) and return its row: run columns, parameters,
+    extras, outcomes.
 
     A run that raises becomes a ``failed`` row with the error text and no outcomes, so one
-    bad corner of a design does not lose the sweep.
+    bad corner of a design does not lose the sweep. ``simulate_fn`` replaces the kind's
+    own (for tests).
     """
-    params = resolve(run.params)
+    kind = kind_of(run.model)
+    simulate_fn = simulate_fn or kind.simulate
+    params = kind.resolve(run.params)
     row: dict[str, Any] = {"run_id": run.run_id, "point": run.point, "sub": run.sub,
                            "replication": run.replication, "seed": run.seed,
                            **{param_column(k): v for k, v in params.items()}, **run.extra}
@@ -79,11 +81,11 @@ def run_row(run: Run, simulate_fn: Callable[..., dict[str, Any]] = simulate
         last = traceback.extract_tb(e.__traceback__)[-1:]
         where = f" ({Path(last[0].filename).name}:{last[0].lineno})" if last else ""
         return {**row, "status": "failed", "error": f"{type(e).__name__}: {e}{where}",
-                **dict.fromkeys(OUTCOMES, np.nan)}
+                **dict.fromkeys(kind.outcomes, np.nan)}
     return {**row, "status": "ok", "error": None, **outcomes}
 
 
-def run_task(runs: Sequence[Run], simulate_fn: Callable[..., dict[str, Any]] = simulate
+def run_task(runs: Sequence[Run], simulate_fn: Callable[..., dict[str, Any]] | None = None
              ) -> list[dict[str, Any]]:
     """Run a bundle of villages (one task on a worker). Top-level, so workers can unpickle
     it."""
@@ -101,8 +103,10 @@ def task_size(runs: Sequence[Run], workers: int) -> int:
     40 ms; time grows with people x weeks."""
     if not runs:
         return 1
-    params = resolve(runs[0].params)
-    seconds = 0.04 * (params["population"] / 400) * (runs[0].weeks / 104)
+    kind = kind_of(runs[0].model)
+    params = kind.resolve(runs[0].params)
+    seconds = (0.04 * kind.villages(params) * (params["population"] / 400)
+               * (runs[0].weeks / 104))
     by_time = max(1, int(TASK_SECONDS / max(seconds, 1e-6)))
     by_balance = max(1, math.ceil(len(runs) / (4 * workers)))
     return min(by_time, by_balance)
@@ -180,7 +184,7 @@ def sweep(
     workers: int | None = None,
     scheduler: str | None = None,
     progress: bool = True,
-    simulate_fn: Callable[..., dict[str, Any]] = simulate,
+    simulate_fn: Callable[..., dict[str, Any]] | None = None,
     retry_failed: bool = False,
 ) -> SweepResult:
     """Run every (point, replication) of ``experiment`` not yet in the store ``out``.
@@ -212,7 +216,7 @@ def sweep(
 
 def _execute(executor: Executor, n_workers: int, todo: list[Run], store: Store,
              progress: bool, skipped: int, total: int,
-             simulate_fn: Callable[..., dict[str, Any]]) -> None:
+             simulate_fn: Callable[..., dict[str, Any]] | None) -> None:
     size = task_size(todo, n_workers)
     tasks = iter([todo[i:i + size] for i in range(0, len(todo), size)])
     # A bounded window of tasks in flight: enough to keep every worker busy, few enough

@@ -12,16 +12,17 @@ import re
 import sys
 from pathlib import Path
 
+from mobilization.district import DISTRICT_OUTCOMES
 from mobilization.outcomes import OUTCOMES
-from mobilization.parameters import PARAMETERS, PRESETS
+from mobilization.parameters import DISTRICT_PARAMETERS, PARAMETERS, PRESETS
 
 ODD = Path(__file__).resolve().parents[1] / "docs" / "ODD.md"
 
 
-def parameter_table() -> str:
+def parameter_table(table: dict = PARAMETERS) -> str:
     rows = ["| parameter | default | range | basis | meaning and justification |",
             "|---|---|---|---|---|"]
-    for p in PARAMETERS.values():
+    for p in table.values():
         if p.default is None:
             default = " / ".join(f"{m}: {PRESETS[m][p.name]}" for m in PRESETS)
         else:
@@ -31,14 +32,16 @@ def parameter_table() -> str:
     return "\n".join(rows)
 
 
-def outcome_table() -> str:
+def outcome_table(table: dict = OUTCOMES) -> str:
     rows = ["| outcome | meaning |", "|---|---|"]
-    rows += [f"| `{k}` | {v} |" for k, v in OUTCOMES.items()]
+    rows += [f"| `{k}` | {v} |" for k, v in table.items()]
     return "\n".join(rows)
 
 
 def render(text: str) -> str:
-    for name, table in (("parameters", parameter_table()), ("outcomes", outcome_table())):
+    for name, table in (("parameters", parameter_table()), ("outcomes", outcome_table()),
+                        ("district-parameters", parameter_table(DISTRICT_PARAMETERS)),
+                        ("district-outcomes", outcome_table(DISTRICT_OUTCOMES))):
         text = re.sub(
             rf"(<!-- {name}:start -->\n).*?(<!-- {name}:end -->)",
             lambda m, t=table: m.group(1) + t + "\n" + m.group(2),

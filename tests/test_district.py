@@ -105,3 +105,83 @@ def test_a_general_call_with_guidance_beats_the_call_alone_and_silence() -> None
     call = mean(n_pilots=0)
     silence = mean(n_pilots=0, general_call=False)
     assert guided > call > silence, (guided, call, silence)
+
+
+# --- experiments and the command line --------------------------------------------------
+
+TINY = """
+[experiment]
+name = "tiny_district"
+model = "district"
+weeks = 20
+replications = 2
+seed = 5
+
+[fixed]
+n_villages = 3
+population = 60
+
+[grid]
+n_pilots = [0, 1]
+"""
+
+
+def test_a_district_experiment_runs_each_district_as_simulate_district(tmp_path) -> None:
+    from mobilization.experiment import parse
+    from mobilization.sweep import sweep
+
+    experiment = parse(TINY, "tiny.toml")
+    runs = sweep(experiment, tmp_path / "out", workers=1, progress=False).runs
+    assert len(runs) == 4 and (runs["status"] == "ok").all()
+    assert "param.n_pilots" in runs and "pilot_recruitment_rate" in runs
+    for _, row in runs.iterrows():
+        params = {"n_villages": 3, "population": 60, "n_pilots": int(row["param.n_pilots"])}
+        direct = simulate_district(20, int(row["seed"]), **params)
+        assert row["recruitment_rate"] == pytest.approx(direct["recruitment_rate"])
+
+
+def test_a_village_experiment_refuses_district_parameters() -> None:
+    from mobilization.experiment import ExperimentError, parse
+
+    with pytest.raises(ExperimentError, match=r"line 9: \[fixed\] n_villages: unknown "
+                                              r"parameter of a village"):
+        parse(TINY.replace('model = "district"\n', ""), "tiny.toml")
+    with pytest.raises(ExperimentError, match="model: must be one of village, district"):
+        parse(TINY.replace('"district"', '"province"'), "tiny.toml")
+
+
+def test_cli_district_prints_means_with_intervals(tmp_path, capsys) -> None:
+    import json
+
+    import pandas as pd
+
+    from mobilization.cli import main
+
+    out = tmp_path / "d"
+    argv = ["district", "--replications", "3", "--weeks", "12", "--set", "n_villages=3",
+            "--set", "population=60", "--set", "n_pilots=1", "--out", str(out), "--json",
+            "--workers", "1", "--no-progress"]
+    assert main(argv) == 0
+    summary = json.loads(capsys.readouterr().out)
+    runs = pd.concat(pd.read_parquet(p) for p in (out / "parts").glob("*.parquet"))
+    rate = summary["outcomes"]["recruitment_rate"]
+    assert rate["mean"] == pytest.approx(runs["recruitment_rate"].mean())
+    assert rate["ci95"][0] <= rate["mean"] <= rate["ci95"][1]
+    assert set(summary["outcomes"]) == set(DISTRICT_OUTCOMES)
+    assert main(argv) == 0  # the same command again resumes: nothing new to run
+    assert json.loads(capsys.readouterr().out) == summary
+
+
+@pytest.mark.parametrize(("setting", "message"), [
+    ("n_pilots=30", "n_pilots must be at most n_villages (20); got 30"),
+    ("n_pilot=3", "unknown parameter: n_pilot"),
+    ("adoption=2", "adoption must be in [0, 1]; got 2"),
+])
+def test_cli_district_refuses_bad_settings_with_one_line(setting, message, tmp_path,
+                                                         capsys) -> None:
+    from mobilization.cli import main
+
+    assert main(["district", "--set", setting, "--out", str(tmp_path / "d")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and message in err[0]
+    assert not (tmp_path / "d").exists()
