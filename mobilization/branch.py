@@ -1,5 +1,5 @@
 """The village Party branch: its meetings, agenda and method (design mechanisms 1-3, 6-9,
-15).
+12, 15).
 
 The branch is a model component, not a grid agent. Its *method* is a dose: the share of
 its meetings that take up an item on the people's vital interests, and whether it learns
@@ -74,11 +74,12 @@ class Branch:
     """The village Party branch and its method."""
 
     def __init__(self, vital_interest_share: float, learn_from_masses: bool,
-                 meeting_interval: int, central_tasks: int = 1) -> None:
+                 meeting_interval: int, central_tasks: int = 1, renewal: bool = True) -> None:
         self.vital_interest_share = vital_interest_share
         self.learn_from_masses = learn_from_masses
         self.meeting_interval = meeting_interval
         self.central_tasks = central_tasks
+        self.renewal = renewal
         self.crowded_out = 0
         self.meetings = 0
         self.vital_meetings = 0
@@ -346,6 +347,8 @@ class Branch:
         """After a vital-interest meeting the branch admits its most conscious tested activist.
         "The mass movement provides new Party members ... with a practical education in
         class consciousness that no book could offer." Few of them are bad elements."""
+        if not self.renewal:
+            return  # the leading group stays as first formed: no activist is brought in
         s = model.village
         cand = np.flatnonzero(
             (s.role == ACTIVIST) & s.present & (s.consciousness >= 0.6) & (s.trust >= 0.6)
@@ -377,12 +380,38 @@ class Branch:
         ulterior motives. Then we will be able to rid the Party of undesirable members.\""""
         s = model.village
         bad = s.bad_elements_present()
-        if len(bad) == 0 or active_share <= 0:
+        if not self.renewal or len(bad) == 0 or active_share <= 0:
             return
         caught = bad[model.rng.random(len(bad)) < 0.1 * active_share]
         for i in caught:
             model.expel(int(i))
             self.expelled += 1
+
+    # --- mechanism 12: the leading group ------------------------------------------------
+    def leading_group_quality(self, model: VillageModel) -> float:
+        """Mean quality of the leading group, the Party members in the village, on
+        Dimitrov's four criteria, each in [0, 1]: devotion (commitment), contact with the
+        masses (mean trust in the Party of his own and the two adjacent households),
+        independent bearings (consciousness) and discipline (0 for a bad element).
+
+        Mao (1943): "The criteria for such a leading group should be the four which
+        Dimitrov enumerated ... absolute devotion to the cause, contact with the masses,
+        ability independently to find one's bearings, and observance of discipline." With
+        renewal (:attr:`renewal`) tested activists join and exposed bad elements go, so the
+        quality rises with the mass movement; without it the group stays as formed.
+        """
+        s = model.village
+        members = np.flatnonzero((s.role == PARTY) & s.present)
+        if len(members) == 0:
+            return 0.0
+        trust_h = s.household_mean(s.trust, s.present)
+        k = s.household[members]
+        last = s.n_households - 1
+        contact = (trust_h[np.maximum(k - 1, 0)] + trust_h[k]
+                   + trust_h[np.minimum(k + 1, last)]) / 3.0
+        score = (s.commitment[members] + contact + s.consciousness[members]
+                 + (~s.bad_element[members])) / 4.0
+        return float(score.mean())
 
     def active_membership_decay(self, model: VillageModel) -> None:
         """Organizations with no struggle for members' interests go back to being names on a

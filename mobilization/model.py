@@ -64,7 +64,8 @@ class VillageModel(mesa.Model):
         self.village = s = build_village(p, self.rng)
         self.government = VillageGovernment(p["gentry_power"], p["gentry_power"])
         self.branch = Branch(p["vital_interest_share"], p["learn_from_masses"],
-                             p["meeting_interval"], p["central_tasks"])
+                             p["meeting_interval"], p["central_tasks"],
+                             p["leading_group_renewal"])
         self.quotas = QuotaBook()
         self.womens_association = False
 

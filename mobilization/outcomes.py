@@ -43,6 +43,7 @@ OUTCOMES: dict[str, str] = {
     "measures_won": "welfare measures won",
     "campaigns": "struggles mounted for welfare measures",
     "crowded_out": "branch meetings whose item was crowded out by other central tasks",
+    "leading_group_quality": "mean of Dimitrov's four criteria over the Party members present",
 }
 
 
@@ -110,4 +111,5 @@ def snapshot(model: VillageModel) -> dict[str, float | int]:
         "measures_won": len(model.branch.won),
         "campaigns": len(model.branch.campaigns),
         "crowded_out": model.branch.crowded_out,
+        "leading_group_quality": model.branch.leading_group_quality(model),
     }

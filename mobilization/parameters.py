@@ -109,6 +109,12 @@ PARAMETERS: dict[str, Param] = {
         # --- branch and district schedule --------------------------------------------------
         _P("meeting_interval", 2, 1, 13, int, "assumption",
            "Weeks between branch meetings (fortnightly)."),
+        _P("leading_group_renewal", True, None, None, bool, "source",
+           "The branch's leading group is renewed: activists who come forward in struggle "
+           "are admitted and bad elements exposed by the mass movement are removed. False: "
+           "the group stays as first formed. Mao (1943): 'the activists who come forward in "
+           "the course of the struggle must constantly be promoted to replace those "
+           "original members ... who are inferior by comparison or who have degenerated'."),
         _P("central_tasks", 1, 1, 10, int, "source",
            "Central tasks the district assigns at once; each meeting's own item goes ahead "
            "with chance 1/central_tasks and is otherwise crowded out by another task. Mao "

@@ -484,3 +484,35 @@ def test_several_central_tasks_split_the_branchs_effort():
     assert np.mean([r["measures_won"] for r in three]) < np.mean([r["measures_won"] for r in one])
     assert np.mean([r["recruitment_rate"] for r in three]) < \
         np.mean([r["recruitment_rate"] for r in one]) - 0.03
+
+
+# --- the leading group and its renewal (mechanism 12) --------------------------------
+
+
+def test_without_renewal_no_activist_is_admitted_and_no_bad_element_removed():
+    model = VillageModel(rng=11, leading_group_renewal=False)
+    bad = set(np.flatnonzero(model.village.bad_element))
+    came_forward = 0
+    for _ in range(104):
+        before = model.village.role.copy()
+        model.step()
+        joined = (model.village.role == PARTY) & (before != PARTY)
+        # Members join only by assignment at quota meetings, from among the villagers.
+        assert (before[joined] == VILLAGER).all()
+        came_forward += int(((model.village.role == ACTIVIST) & (before != ACTIVIST)).sum())
+    assert came_forward > 0, "activists still come forward in struggle"
+    assert model.branch.expelled == 0
+    assert bad <= set(np.flatnonzero(model.village.bad_element))
+
+
+def test_renewal_raises_the_leading_groups_quality():
+    seeds = range(300, 312)
+    on = [simulate(rng=s) for s in seeds]
+    off = [simulate(rng=s, leading_group_renewal=False) for s in seeds]
+    quality_on = np.mean([r["leading_group_quality"] for r in on])
+    quality_off = np.mean([r["leading_group_quality"] for r in off])
+    assert quality_on > quality_off + 0.05, (quality_on, quality_off)
+    assert np.mean([r["bad_element_share"] for r in on]) < \
+        np.mean([r["bad_element_share"] for r in off]) - 0.1
+    for r in on + off:
+        assert 0.0 <= r["leading_group_quality"] <= 1.0
