@@ -74,7 +74,9 @@ class Branch:
     """The village Party branch and its method."""
 
     def __init__(self, vital_interest_share: float, learn_from_masses: bool,
-                 meeting_interval: int, central_tasks: int = 1, renewal: bool = True) -> None:
+                 meeting_interval: int, central_tasks: int = 1, renewal: bool = True,
+                 decision_method: str = "mass-line") -> None:
+        self.decision_method = decision_method
         self.vital_interest_share = vital_interest_share
         self.learn_from_masses = learn_from_masses
         self.meeting_interval = meeting_interval
@@ -175,10 +177,22 @@ class Branch:
         immediately". One that does not picks one of its own ideas at random. "Our local
         Party organs ... must gather opinions from the masses before they can make sound
         decisions."
+
+        The choice is made anew at every meeting from the village as it now stands, so a
+        struggle's result (a measure won, fear after a defeat, organization grown) feeds the
+        next decision: Mao's "from the masses, to the masses ... over and over again in an
+        endless spiral" (``decision_method = "mass-line"``, design mechanism 13). A
+        subjectivist branch instead follows its own plan, the decrees in the order they came
+        down, and presses the first one not yet won whatever the households report and
+        whatever its last struggle showed: leaders who "fancying themselves clever, are fond
+        of voicing their subjectivist ideas, and so their ideas become empty and
+        impractical".
         """
         open_ = self.open_measures()
         if not open_:
             return None
+        if self.decision_method == "subjectivist":
+            return open_[0]
         if not self.learn_from_masses:
             return open_[int(model.rng.integers(len(open_)))]
         scores = self.reported_problems(model)

@@ -65,7 +65,7 @@ class VillageModel(mesa.Model):
         self.government = VillageGovernment(p["gentry_power"], p["gentry_power"])
         self.branch = Branch(p["vital_interest_share"], p["learn_from_masses"],
                              p["meeting_interval"], p["central_tasks"],
-                             p["leading_group_renewal"])
+                             p["leading_group_renewal"], p["decision_method"])
         self.quotas = QuotaBook()
         self.womens_association = False
 

@@ -26,6 +26,7 @@ HORIZON_WEEKS = 104
 Chen Yun reports in November 1939 ("the Party branches were set up only recently")."""
 
 METHODS = ("welfare-first", "quota-only")
+DECISION_METHODS = ("mass-line", "subjectivist")
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,8 @@ class Param:
 
     @property
     def choices(self) -> tuple[str, ...]:
-        return METHODS if self.name == "branch_method" else ()
+        return {"branch_method": METHODS, "decision_method": DECISION_METHODS}.get(
+            self.name, ())
 
 
 def _fmt(x: float | None) -> str:
@@ -109,6 +111,14 @@ PARAMETERS: dict[str, Param] = {
         # --- branch and district schedule --------------------------------------------------
         _P("meeting_interval", 2, 1, 13, int, "assumption",
            "Weeks between branch meetings (fortnightly)."),
+        _P("decision_method", "mass-line", None, None, str, "source",
+           "How the branch decides its vital-interest items. 'mass-line': from the problems "
+           "the households report, weighed by what can be won now, decided anew after each "
+           "struggle (with learn_from_masses; its own idea otherwise). 'subjectivist': its "
+           "own plan, the decrees in the order they came down, pressed until won without "
+           "testing them against the masses. Mao (1943): 'from the masses, to the masses' "
+           "against those who 'fancying themselves clever, are fond of voicing their "
+           "subjectivist ideas'."),
         _P("leading_group_renewal", True, None, None, bool, "source",
            "The branch's leading group is renewed: activists who come forward in struggle "
            "are admitted and bad elements exposed by the mass movement are removed. False: "

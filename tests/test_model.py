@@ -22,6 +22,7 @@ from mobilization import OUTCOMES, VillageModel, simulate, weekly_series
 from mobilization.agents import Activist, Gentry, PartyMember, Villager
 from mobilization.branch import Branch
 from mobilization.population import ACTIVIST, ARMY, PARTY, PRESENT, SALVATION, VILLAGER
+from mobilization.welfare import MEASURES
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -516,3 +517,29 @@ def test_renewal_raises_the_leading_groups_quality():
         np.mean([r["bad_element_share"] for r in off]) - 0.1
     for r in on + off:
         assert 0.0 <= r["leading_group_quality"] <= 1.0
+
+
+# --- from the masses, to the masses (mechanism 13) -----------------------------------
+
+
+def test_a_subjectivist_branch_presses_its_plan_in_order():
+    model = VillageModel(rng=5, decision_method="subjectivist")
+    for _ in range(104):
+        model.step()
+    campaigns = model.branch.campaigns
+    assert campaigns, "a welfare-first branch mounts struggles"
+    # Each struggle is for the first measure of the plan not yet won.
+    plan = [m.key for m in MEASURES if not m.repeatable]
+    won: list[str] = []
+    for c in campaigns:
+        assert c.measure == next(k for k in plan if k not in won), c
+        if c.won:
+            won.append(c.measure)
+
+
+def test_the_mass_line_beats_a_subjectivist_plan():
+    seeds = range(400, 410)
+    mass = np.mean([simulate(rng=s)["recruitment_rate"] for s in seeds])
+    subjective = np.mean([simulate(rng=s, decision_method="subjectivist")["recruitment_rate"]
+                          for s in seeds])
+    assert mass > subjective + 0.05, (mass, subjective)
