@@ -1,4 +1,4 @@
-"""The dashboard: one village week by week, and two villages side by side.
+"""The dashboard: one village week by week, two villages side by side, and a district.
 
 Run it with ``mobilize dashboard`` or, as Mesa's examples are run,
 ``solara run mobilization/app.py``. In Jupyter, ``VillagePage()`` or ``ComparePage()`` as the
@@ -21,9 +21,18 @@ from typing import Any
 
 import solara
 
+from mobilization.district import DistrictModel
 from mobilization.drawing import LEGEND, PANELS, STANCE_LINE, series, village_png
 from mobilization.model import VillageModel
-from mobilization.parameters import HORIZON_WEEKS, METHODS, PARAMETERS, PRESETS, resolve
+from mobilization.parameters import (
+    DISTRICT_PARAMETERS,
+    HORIZON_WEEKS,
+    METHODS,
+    PARAMETERS,
+    PRESETS,
+    resolve,
+    resolve_district,
+)
 from mobilization.plots import COLOURS
 
 SLIDERS: dict[str, float] = {
@@ -99,7 +108,7 @@ def default_params() -> dict[str, Any]:
 class Simulation:
     """What a page steps: its villages, the week, and the controls' state."""
 
-    villages: solara.Reactive[list[VillageModel]]
+    villages: solara.Reactive[list[Any]]  # VillageModels, or one DistrictModel
     week: solara.Reactive[int]
     playing: solara.Reactive[bool]
     error: solara.Reactive[str | None]
@@ -118,7 +127,7 @@ class Simulation:
         return True
 
 
-def use_simulation(make: Callable[[], list[VillageModel]], weeks: int) -> tuple[
+def use_simulation(make: Callable[[], list[Any]], weeks: int) -> tuple[
         Simulation, Callable[[], None]]:
     """State of a page that steps ``make()``'s villages, and its Reset: a new set from
     the current controls, or, when the model refuses them, its message and the old set."""
@@ -245,7 +254,9 @@ def _echarts_panel(frames: dict[str, Any], columns: dict[str, str], heading: str
     for label, df in frames.items():
         week = df["week"].tolist()
         for column, name in columns.items():
-            values = (df[column].to_numpy(float) * scale).round(3).tolist()
+            # NaN (a rate of no village, as pilots when there are none) is a gap, not JSON.
+            values = [None if v != v else v
+                      for v in (df[column].to_numpy(float) * scale).round(3).tolist()]
             colour = (colours or {}).get(label) or STANCE_LINE.get(column)
             out.append({
                 "name": f"{label}: {name}" if len(frames) > 1 else name,
@@ -394,7 +405,112 @@ def Layout(children: list | None = None) -> None:
             solara.lab.Tab(route.label)
 
 
+DISTRICT_SLIDERS: dict[str, float] = {
+    "n_villages": 1, "n_pilots": 1, "guiding_cadres": 0.5, "call_share": 0.05,
+    "adoption": 0.05, "gentry_spread": 0.05,
+}
+"""The district page's sliders; n_villages stops at 40 so the page stays quick."""
+DISTRICT_PANEL = ("mobilized, % of initial population",
+                  {"recruitment_rate": "district", "pilot_recruitment_rate": "pilots",
+                   "other_recruitment_rate": "other villages"}, True)
+
+
+def build_district(params: dict[str, Any], seed: Any, weeks: Any = HORIZON_WEEKS
+                   ) -> list[DistrictModel]:
+    """The district page's district (in a list, as the pages step lists)."""
+    parse_weeks(weeks)
+    return [DistrictModel(rng=parse_seed(seed), **params)]
+
+
+def district_problem(params: dict, seed: str, weeks: str) -> str | None:
+    try:
+        parse_seed(seed)
+        parse_weeks(weeks)
+        resolve_district(params)
+    except ValueError as e:
+        return str(e)
+    return None
+
+
+@solara.component
+def DistrictControls(params: solara.Reactive[dict], seed: solara.Reactive[str],
+                     weeks: solara.Reactive[str]) -> None:
+    """The committee's parameters, the villages' size, seed and weeks."""
+
+    def set_param(name: str) -> Callable[[Any], None]:
+        return lambda value: params.set({**params.value, name: value})
+
+    solara.Checkbox(label="general call to every branch", value=params.value["general_call"],
+                    on_value=set_param("general_call"))
+    for name, step in DISTRICT_SLIDERS.items():
+        p = DISTRICT_PARAMETERS[name]
+        high = 40 if name in ("n_villages", "n_pilots") else p.high
+        label = (f"{name} [0, 40] of {p.range_text()}" if high != p.high
+                 else f"{name} {p.range_text()}")
+        widget = solara.SliderInt if p.kind is int else solara.SliderFloat
+        widget(label, value=params.value[name], min=p.low, max=high, step=step,
+               on_value=set_param(name))
+    for name in ("gentry_power", "population"):
+        p = PARAMETERS[name]
+        if p.kind is int:
+            solara.InputText(f"{name} {p.range_text()}", value=str(params.value[name]),
+                             on_value=lambda text, n=name: params.set(
+                                 {**params.value, n: _number(text)}))
+        else:
+            solara.SliderFloat(f"{name} {p.range_text()}", value=params.value[name],
+                               min=p.low, max=p.high, step=0.05, on_value=set_param(name))
+    solara.InputText("seed", value=seed.value, on_value=seed.set)
+    solara.InputText(f"weeks to run [1, {MAX_WEEKS}]", value=weeks.value, on_value=weeks.set)
+
+
+@solara.component
+def DistrictPage() -> None:
+    """A district of villages whose branches begin quota-only: the committee's general
+    call, guiding cadres in pilot villages (marked), and summed-up experience."""
+    defaults = {name: p.default for name, p in DISTRICT_PARAMETERS.items()}
+    params = solara.use_reactive({**defaults, "n_villages": 12, "population": 200,
+                                  "gentry_power": PARAMETERS["gentry_power"].default})
+    seed = solara.use_reactive("1")
+    weeks = solara.use_reactive(str(HORIZON_WEEKS))
+    problem = district_problem(params.value, seed.value, weeks.value)
+    sim, reset = use_simulation(lambda: build_district(params.value, seed.value, weeks.value),
+                                _weeks_or(weeks.value))
+    with solara.Sidebar():
+        with solara.Card("Run the district"):
+            RunControls(sim, reset)
+            Messages(sim, problem)
+        with solara.Card("District committee"):
+            DistrictControls(params, seed, weeks)
+    district = sim.villages.value[0]
+    frames = series(district)
+    SeriesPanels({"district": frames}, sim.weeks, panels=(DISTRICT_PANEL,))
+    r = district.report
+    solara.Text(f"Week {district.week}: {r['recruitment_rate']:.1%} mobilized; "
+                f"{r['villages_elected']:.0%} of villages elected their government; "
+                f"branches take up vital interests at {r['mean_vital_share']:.0%} of "
+                f"meetings, {r['learning_branches']:.0%} learn from the masses. Pilots are "
+                "outlined in gold.")
+    with solara.Row(gap="10px", style={"flex-wrap": "wrap"}):
+        for i, village in enumerate(district.villages):
+            VillageTile(village, sim.week.value, bool(district.is_pilot[i]), i)
+    Legend()
+
+
+@solara.component
+def VillageTile(village: VillageModel, week: int, pilot: bool, index: int) -> None:
+    """One village of the district as a small grid, a pilot outlined in gold."""
+    png = solara.use_memo(lambda: village_png(village, max(2, 150 // village.village.side)),
+                          [village, week])
+    border = "4px solid #d4ac0d" if pilot else "4px solid transparent"
+    with solara.Column(gap="0px", style={"width": "160px"}):
+        solara.Text(f"{'pilot ' if pilot else ''}village {index + 1}: "
+                    f"{village.recruitment_rate:.1%}", style={"font-size": "0.8em"})
+        with solara.Column(gap="0px", style={"border": border, "width": "158px"}):
+            solara.Image(png, width="150px")
+
+
 routes = [
     solara.Route(path="/", component=VillagePage, label="One village", layout=Layout),
     solara.Route(path="compare", component=ComparePage, label="Two villages"),
+    solara.Route(path="district", component=DistrictPage, label="A district"),
 ]

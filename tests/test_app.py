@@ -41,6 +41,14 @@ def charts(rc) -> list[dict]:
     return [w.option for w in rc.find(solara.components.echarts.EchartsWidget).widgets]
 
 
+def texts(widget) -> list[str]:
+    """Every text shown in a widget tree."""
+    out = []
+    for child in getattr(widget, "children", None) or []:
+        out += [child] if isinstance(child, str) else texts(child)
+    return out
+
+
 def slider(rc, label: str):
     return rc.find(v.Slider, label=label).widget
 
@@ -213,3 +221,32 @@ def test_a_model_error_while_stepping_shows_on_the_page(monkeypatch) -> None:
     click(rc, "Step")
     assert week_text(rc) == "Week 1 of 104"
     assert error_text(rc) == ""
+
+
+def test_district_page_steps_the_district_and_marks_the_pilots() -> None:
+    from mobilization.app import DistrictPage
+
+    rc = render(DistrictPage)
+    assert week_text(rc) == "Week 0 of 104"
+    for _ in range(2):
+        click(rc, "Step")
+    assert week_text(rc) == "Week 2 of 104"
+    recruitment = charts(rc)[0]
+    names = [s["name"] for s in recruitment["series"]]
+    assert names == ["district", "pilots", "other villages"]
+    assert all([w for w, _ in s["data"]] == [0, 1, 2] for s in recruitment["series"])
+    assert len(rc.find(ipywidgets.Image).widgets) == 12
+    labels = [s for s in texts(rc.container) if "village " in s]
+    assert len(labels) == 12
+    assert sum(s.startswith("pilot village") for s in labels) == 3
+
+
+def test_district_page_refuses_more_pilots_than_villages() -> None:
+    from mobilization.app import DistrictPage
+
+    rc = render(DistrictPage)
+    slider(rc, "n_pilots [0, 40] of [0, 500]").v_model = 20
+    assert "n_pilots must be at most n_villages (12); got 20" in error_text(rc)
+    click(rc, "Reset")
+    click(rc, "Step")
+    assert week_text(rc) == "Week 1 of 104"

@@ -137,6 +137,20 @@ def test_two_villages_step_together_in_the_browser(server: str, browser,
     page.close()
 
 
+def test_a_district_steps_in_the_browser(server: str, browser, tmp_path: Path) -> None:
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(server + "district")
+    page.get_by_text("Week 0 of 104").wait_for(timeout=60_000)
+    _step_to(page, 2)
+    assert page.locator("img").count() == 12
+    assert page.get_by_text(re.compile(r"^pilot village \d+: ")).count() == 3
+    page.screenshot(path=str(tmp_path / "district.png"), full_page=True)
+    if SCREENSHOTS:
+        _play_to(page, 52)
+        page.screenshot(path=str(Path(SCREENSHOTS) / "dashboard_district.png"))
+    page.close()
+
+
 def test_a_refused_control_shows_the_message_in_the_browser(server: str, browser) -> None:
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(server)
