@@ -219,17 +219,20 @@ def _number(text: str) -> Any:
     return int(value) if value.is_integer() else value
 
 
-def pending_problem(params: dict, seed: str, weeks: str, methods: tuple[str, ...] | None
-                    ) -> str | None:
-    """The message the model gives for the controls as they stand, or None."""
+def refusal(check: Callable[[], Any]) -> str | None:
+    """The model's message if ``check()`` raises ``ValueError``, else None."""
     try:
-        parse_seed(seed)
-        parse_weeks(weeks)
-        for p in village_params(params, methods):
-            resolve(p)
+        check()
     except ValueError as e:
         return str(e)
     return None
+
+
+def pending_problem(params: dict, seed: str, weeks: str, methods: tuple[str, ...] | None
+                    ) -> str | None:
+    """The message the model gives for the controls as they stand, or None."""
+    return refusal(lambda: (parse_seed(seed), parse_weeks(weeks),
+                            [resolve(p) for p in village_params(params, methods)]))
 
 
 @solara.component
@@ -312,23 +315,52 @@ def Legend() -> None:
                 solara.Text(label)
 
 
+@dataclass
+class Page:
+    """The state of one page: its controls' values, what it steps, and what the model
+    says of the controls as they stand."""
+
+    params: solara.Reactive[dict]
+    seed: solara.Reactive[str]
+    weeks: solara.Reactive[str]
+    sim: Simulation
+    reset: Callable[[], None]
+    problem: str | None
+
+
+def use_page(initial: dict[str, Any], make: Callable[[dict, str, str], list[Any]],
+             check: Callable[[dict, str, str], str | None]) -> Page:
+    """Controls (seed 1, the default horizon) and the simulation of a page."""
+    params = solara.use_reactive(initial)
+    seed = solara.use_reactive("1")
+    weeks = solara.use_reactive(str(HORIZON_WEEKS))
+    sim, reset = use_simulation(lambda: make(params.value, seed.value, weeks.value),
+                                _weeks_or(weeks.value))
+    return Page(params, seed, weeks, sim, reset, check(params.value, seed.value,
+                                                       weeks.value))
+
+
+@solara.component
+def PageSidebar(page: Page, run_title: str, controls_title: str,
+                controls: Callable[[], None]) -> None:
+    """The sidebar of every page: Step, Play/Pause, Reset and messages; the controls."""
+    with solara.Sidebar():
+        with solara.Card(run_title):
+            RunControls(page.sim, page.reset)
+            Messages(page.sim, page.problem)
+        with solara.Card(controls_title):
+            controls()
+
+
 @solara.component
 def VillagePage() -> None:
     """One village week by week: the grid, the weekly outcomes, and the controls."""
-    params = solara.use_reactive(default_params())
-    seed = solara.use_reactive("1")
-    weeks = solara.use_reactive(str(HORIZON_WEEKS))
-    problem = pending_problem(params.value, seed.value, weeks.value, None)
-    sim, reset = use_simulation(
-        lambda: build_villages(params.value, seed.value, None, weeks.value),
-        _weeks_or(weeks.value))
-
-    with solara.Sidebar():
-        with solara.Card("Run"):
-            RunControls(sim, reset)
-            Messages(sim, problem)
-        with solara.Card("Village"):
-            ParameterControls(params, seed, weeks, with_method=True)
+    page = use_page(default_params(),
+                    lambda p, s, w: build_villages(p, s, None, w),
+                    lambda p, s, w: pending_problem(p, s, w, None))
+    sim = page.sim
+    PageSidebar(page, "Run", "Village", lambda: ParameterControls(
+        page.params, page.seed, page.weeks, with_method=True))
     village = sim.villages.value[0]
     with solara.Columns([5, 7]):
         with solara.Column():
@@ -345,21 +377,13 @@ def VillagePage() -> None:
 def ComparePage() -> None:
     """A quota-only and a welfare-first village with the same seed and parameters,
     stepping together, their recruitment on one chart."""
-    params = solara.use_reactive(default_params())
-    seed = solara.use_reactive("1")
-    weeks = solara.use_reactive(str(HORIZON_WEEKS))
     methods = ("quota-only", "welfare-first")
-    problem = pending_problem(params.value, seed.value, weeks.value, methods)
-    sim, reset = use_simulation(
-        lambda: build_villages(params.value, seed.value, methods, weeks.value),
-        _weeks_or(weeks.value))
-
-    with solara.Sidebar():
-        with solara.Card("Run both"):
-            RunControls(sim, reset)
-            Messages(sim, problem)
-        with solara.Card("Both villages"):
-            ParameterControls(params, seed, weeks, with_method=False)
+    page = use_page(default_params(),
+                    lambda p, s, w: build_villages(p, s, methods, w),
+                    lambda p, s, w: pending_problem(p, s, w, methods))
+    sim = page.sim
+    PageSidebar(page, "Run both", "Both villages", lambda: ParameterControls(
+        page.params, page.seed, page.weeks, with_method=False))
     frames = {v.p["branch_method"]: series(v) for v in sim.villages.value}
     SeriesPanels(frames, sim.weeks, panels=(PANELS[0],), colours=COLOURS)
     with solara.Columns([1, 1]):
@@ -382,8 +406,6 @@ def _weeks_or(text: str) -> int:
         return parse_weeks(text)
     except ValueError:
         return HORIZON_WEEKS
-
-
 
 
 TITLE = "Mass mobilization in a north-China village, 1939"
@@ -423,13 +445,8 @@ def build_district(params: dict[str, Any], seed: Any, weeks: Any = HORIZON_WEEKS
 
 
 def district_problem(params: dict, seed: str, weeks: str) -> str | None:
-    try:
-        parse_seed(seed)
-        parse_weeks(weeks)
-        resolve_district(params)
-    except ValueError as e:
-        return str(e)
-    return None
+    """The message the district gives for the controls as they stand, or None."""
+    return refusal(lambda: (parse_seed(seed), parse_weeks(weeks), resolve_district(params)))
 
 
 @solara.component
@@ -468,19 +485,12 @@ def DistrictPage() -> None:
     """A district of villages whose branches begin quota-only: the committee's general
     call, guiding cadres in pilot villages (marked), and summed-up experience."""
     defaults = {name: p.default for name, p in DISTRICT_PARAMETERS.items()}
-    params = solara.use_reactive({**defaults, "n_villages": 12, "population": 200,
-                                  "gentry_power": PARAMETERS["gentry_power"].default})
-    seed = solara.use_reactive("1")
-    weeks = solara.use_reactive(str(HORIZON_WEEKS))
-    problem = district_problem(params.value, seed.value, weeks.value)
-    sim, reset = use_simulation(lambda: build_district(params.value, seed.value, weeks.value),
-                                _weeks_or(weeks.value))
-    with solara.Sidebar():
-        with solara.Card("Run the district"):
-            RunControls(sim, reset)
-            Messages(sim, problem)
-        with solara.Card("District committee"):
-            DistrictControls(params, seed, weeks)
+    page = use_page({**defaults, "n_villages": 12, "population": 200,
+                     "gentry_power": PARAMETERS["gentry_power"].default},
+                    build_district, district_problem)
+    sim = page.sim
+    PageSidebar(page, "Run the district", "District committee",
+                lambda: DistrictControls(page.params, page.seed, page.weeks))
     district = sim.villages.value[0]
     frames = series(district)
     SeriesPanels({"district": frames}, sim.weeks, panels=(DISTRICT_PANEL,))
