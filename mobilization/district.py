@@ -21,7 +21,8 @@ only, never on a village's outcome:
 * **particular guidance**: a fixed budget of ``guiding_cadres`` is spread evenly over
   ``n_pilots`` pilot villages. A guided branch learns its items from the masses and takes
   up vital interests at the good branch's 6 of 10 meetings, scaled down when a cadre has
-  less than a whole pilot to himself (intensity ``guiding_cadres / n_pilots``, at most 1);
+  less than a whole pilot to himself (intensity ``guiding_cadres / n_pilots``, at most 1),
+  though never below what the general call asks of every branch;
 * **summing up**: every ``summing_up_interval`` weeks the committee sums up what the pilots
   achieved (the share of the welfare measures each has won) and, through the general call,
   sends it to the other branches. A branch takes from the experience of the pilot most like
@@ -97,11 +98,10 @@ class DistrictModel(mesa.Model):
         self.is_pilot[self.pilots] = True
         self.population = np.array([v.population for v in self.villages])
         self.experience = 0.0
-        if d["general_call"]:
-            for i, v in enumerate(self.villages):
-                if not self.is_pilot[i]:
-                    v.branch.vital_interest_share = max(v.branch.vital_interest_share,
-                                                        d["call_share"])
+        if d["general_call"]:  # to every branch, pilots included
+            for v in self.villages:
+                v.branch.vital_interest_share = max(v.branch.vital_interest_share,
+                                                    d["call_share"])
         intensity = min(1.0, d["guiding_cadres"] / d["n_pilots"]) if d["n_pilots"] else 0.0
         self.guidance = intensity
         for i in self.pilots:

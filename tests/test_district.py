@@ -63,6 +63,9 @@ def test_branches_start_quota_only_and_the_call_and_guidance_set_their_method() 
         else:
             assert not v.branch.learn_from_masses
             assert v.branch.vital_interest_share == 0.25
+    # A pilot guided less than the call asks still answers the call.
+    thin = DistrictModel(rng=1, **SMALL, n_pilots=6, guiding_cadres=1.0, call_share=0.25)
+    assert all(v.branch.vital_interest_share == 0.25 for v in thin.villages)
     silent = DistrictModel(rng=1, **SMALL, n_pilots=0, general_call=False)
     assert all(v.branch.vital_interest_share == 0.0 for v in silent.villages)
 
