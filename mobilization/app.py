@@ -352,12 +352,17 @@ def PageSidebar(page: Page, run_title: str, controls_title: str,
             controls()
 
 
+def use_village_page(methods: tuple[str, ...] | None) -> Page:
+    """A page of one village (``methods`` None) or of one village per method."""
+    return use_page(default_params(),
+                    lambda p, s, w: build_villages(p, s, methods, w),
+                    lambda p, s, w: pending_problem(p, s, w, methods))
+
+
 @solara.component
 def VillagePage() -> None:
     """One village week by week: the grid, the weekly outcomes, and the controls."""
-    page = use_page(default_params(),
-                    lambda p, s, w: build_villages(p, s, None, w),
-                    lambda p, s, w: pending_problem(p, s, w, None))
+    page = use_village_page(None)
     sim = page.sim
     PageSidebar(page, "Run", "Village", lambda: ParameterControls(
         page.params, page.seed, page.weeks, with_method=True))
@@ -377,10 +382,7 @@ def VillagePage() -> None:
 def ComparePage() -> None:
     """A quota-only and a welfare-first village with the same seed and parameters,
     stepping together, their recruitment on one chart."""
-    methods = ("quota-only", "welfare-first")
-    page = use_page(default_params(),
-                    lambda p, s, w: build_villages(p, s, methods, w),
-                    lambda p, s, w: pending_problem(p, s, w, methods))
+    page = use_village_page(("quota-only", "welfare-first"))
     sim = page.sim
     PageSidebar(page, "Run both", "Both villages", lambda: ParameterControls(
         page.params, page.seed, page.weeks, with_method=False))

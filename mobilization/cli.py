@@ -127,6 +127,9 @@ def build_parser() -> argparse.ArgumentParser:
     seed = {"type": _whole(0), "default": DEFAULT_SEED, "metavar": "S",
             "help": f"base random seed (default {DEFAULT_SEED})"}
 
+    workers = {"type": _whole(1), "default": None, "metavar": "K",
+               "help": "worker processes (default: all cores; 1 runs in this process)"}
+
     c = sub.add_parser(
         "compare", help="run both branch methods over many villages",
         description="Run welfare-first and quota-only villages with common random numbers "
@@ -137,8 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="villages per method (default 100, at least 2)")
     c.add_argument("--weeks", **weeks)
     c.add_argument("--seed", **seed)
-    c.add_argument("--workers", type=_whole(1), default=None, metavar="K",
-                   help="worker processes (default: all cores; 1 runs in this process)")
+    c.add_argument("--workers", **workers)
     c.add_argument("--set", **setting)
     c.add_argument("--out", default="results/compare", type=Path, metavar="DIR",
                    help="output directory (default results/compare)")
@@ -211,8 +213,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help="districts (default 20, at least 2)")
     ds.add_argument("--weeks", **weeks)
     ds.add_argument("--seed", **seed)
-    ds.add_argument("--workers", type=_whole(1), default=None, metavar="K",
-                    help="worker processes (default: all cores; 1 runs in this process)")
+    ds.add_argument("--workers", **workers)
     ds.add_argument("--scheduler", default=None, metavar="ADDRESS",
                     help="run on a Dask distributed cluster instead of local processes")
     ds.add_argument("--set", **setting)
