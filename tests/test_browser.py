@@ -109,9 +109,11 @@ def test_one_village_steps_in_the_browser(server: str, browser, tmp_path: Path) 
     chart_before = chart.screenshot()
     _step_to(page, 4)
     assert page.locator(".week-counter").inner_text() == "Week 4 of 104"
-    page.wait_for_timeout(500)  # let the chart draw the new week
     assert grid.get_attribute("src") != grid_before
-    assert chart.screenshot() != chart_before
+    deadline = time.monotonic() + 10  # let the chart draw the new weeks
+    while chart.screenshot() == chart_before:
+        assert time.monotonic() < deadline, "the stance chart did not change"
+        page.wait_for_timeout(250)
     page.screenshot(path=str(tmp_path / "dashboard.png"), full_page=True)
     assert not failed, f"requests that failed (an offline page loads nothing remote): {failed}"
     if SCREENSHOTS:
