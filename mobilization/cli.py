@@ -225,8 +225,8 @@ def build_parser() -> argparse.ArgumentParser:
     d = sub.add_parser(
         "dashboard", help="open the dashboard in a browser (Solara)",
         description="Serve the dashboard (mobilization/app.py, a Solara app: one village "
-                    "week by week, and two villages side by side) and open it in a "
-                    "browser. Stop it with Ctrl-C.")
+                    "week by week, two villages side by side, and a district) and open it "
+                    "in a browser. Stop it with Ctrl-C.")
     d.add_argument("--port", type=_whole(1, 65535), default=8765, metavar="P",
                    help="port to serve on (default 8765)")
     d.add_argument("--host", default="127.0.0.1", metavar="HOST",
@@ -303,6 +303,12 @@ def _cmd_params(args: argparse.Namespace) -> int:
     return 0
 
 
+def mean_ci_text(outcome: str, mean: float, low: float, high: float) -> str:
+    """``mean [low, high]`` of an outcome, each formatted as :func:`format_number`."""
+    return (f"{format_number(outcome, mean)} [{format_number(outcome, low)}, "
+            f"{format_number(outcome, high)}]")
+
+
 def _compare_text(summary: dict[str, Any], files: dict[str, Path]) -> str:
     methods = list(summary["methods"])
     rows = []
@@ -310,9 +316,7 @@ def _compare_text(summary: dict[str, Any], files: dict[str, Path]) -> str:
         row = [outcome]
         for m in methods:
             s = summary["methods"][m][outcome]
-            lo, hi = s["ci95"]
-            row.append(f"{format_number(outcome, s['mean'])} "
-                       f"[{format_number(outcome, lo)}, {format_number(outcome, hi)}]")
+            row.append(mean_ci_text(outcome, s["mean"], *s["ci95"]))
         rows.append(row)
     over = summary["overrides"]
     setting = (", ".join(f"{k}={_value_text(v)}" for k, v in over.items())
@@ -480,10 +484,7 @@ def _cmd_district(args: argparse.Namespace) -> int:
     rows = []
     for k, meaning in DISTRICT_OUTCOMES.items():
         s = summary["outcomes"][k]
-        lo, hi = s["ci95"]
-        text = ("n/a" if s["mean"] is None else
-                f"{format_number(k, s['mean'])} [{format_number(k, lo)}, "
-                f"{format_number(k, hi)}]")
+        text = "n/a" if s["mean"] is None else mean_ci_text(k, s["mean"], *s["ci95"])
         rows.append([k, text, meaning])
     print(f"{args.replications} districts, {args.weeks} weeks, seed {args.seed}, "
           f"parameters: {setting}\n")
