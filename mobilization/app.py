@@ -55,26 +55,27 @@ PLAY_INTERVAL = 0.15
 """Seconds between weeks while playing."""
 
 
-def parse_seed(text: Any) -> int:
-    """The seed typed into the page, as a whole number >= 0 (``ValueError`` otherwise)."""
+def parse_whole(name: str, text: Any, low: int, high: int | None = None) -> int:
+    """A number typed into the page, as a whole number in [low, high] (``ValueError``
+    naming ``name`` and the range otherwise)."""
+    allowed = f"in [{low}, {high}]" if high is not None else f">= {low}"
     try:
         value = int(str(text).strip())
     except ValueError:
-        raise ValueError(f"seed must be a whole number >= 0; got {text!r}") from None
-    if value < 0:
-        raise ValueError(f"seed must be a whole number >= 0; got {value}")
+        value = None
+    if value is None or value < low or (high is not None and value > high):
+        raise ValueError(f"{name} must be a whole number {allowed}; got {text!r}")
     return value
+
+
+def parse_seed(text: Any) -> int:
+    """The seed typed into the page, a whole number >= 0."""
+    return parse_whole("seed", text, 0)
 
 
 def parse_weeks(text: Any) -> int:
     """The number of weeks to run, a whole number in [1, MAX_WEEKS]."""
-    try:
-        value = int(str(text).strip())
-    except ValueError:
-        value = -1
-    if not 1 <= value <= MAX_WEEKS:
-        raise ValueError(f"weeks must be a whole number in [1, {MAX_WEEKS}]; got {text!r}")
-    return value
+    return parse_whole("weeks", text, 1, MAX_WEEKS)
 
 
 def village_params(params: dict[str, Any], methods: tuple[str, ...] | None
