@@ -41,7 +41,7 @@ intermediate, and the relatively backward")."""
 
 STANCE_LABELS = {ACTIVE_STANCE: "active", INTERMEDIATE: "intermediate", BACKWARD: "backward"}
 
-COLOURS = {
+GRID_COLOURS = {
     "empty": "#fbf7ef",  # nobody lives here
     "left": "#ffffff",  # the villager has left for the army or salvation work
     "gentry": "#1b1b1b",
@@ -56,11 +56,11 @@ LEGEND: tuple[tuple[str, str], ...] = (
     ("active villager", STANCE_COLOURS[ACTIVE_STANCE]),
     ("intermediate villager", STANCE_COLOURS[INTERMEDIATE]),
     ("backward villager", STANCE_COLOURS[BACKWARD]),
-    ("Party member: white disc", COLOURS["party"]),
-    ("activist: blue diamond", COLOURS["activist"]),
-    ("gentry: black cell, gold centre while they hold office", COLOURS["gentry"]),
-    ("left for the army: green x on a blank cell", COLOURS["mobilized"]),
-    ("left for salvation work: green + on a blank cell", COLOURS["mobilized"]),
+    ("Party member: white disc", GRID_COLOURS["party"]),
+    ("activist: blue diamond", GRID_COLOURS["activist"]),
+    ("gentry: black cell, gold centre while they hold office", GRID_COLOURS["gentry"]),
+    ("left for the army: green x on a blank cell", GRID_COLOURS["mobilized"]),
+    ("left for salvation work: green + on a blank cell", GRID_COLOURS["mobilized"]),
 )
 """What the grid's colours and marks mean, for the page's legend."""
 
@@ -128,16 +128,16 @@ def village_image(model: VillageModel, cell_px: int = 16) -> np.ndarray:
     s = model.village
     side, px = s.side, cell_px
     cells = np.empty((side, side, 3), dtype=np.uint8)
-    cells[:] = _rgb(COLOURS["empty"])
+    cells[:] = _rgb(GRID_COLOURS["empty"])
     x, y = s.cell_of[:, 0], s.cell_of[:, 1]
     present = s.status == PRESENT
     stance_rgb = np.stack([_rgb(STANCE_COLOURS[k])
                            for k in (BACKWARD, INTERMEDIATE, ACTIVE_STANCE)])
     cells[y[present], x[present]] = stance_rgb[model.stance[present]]
-    cells[y[~present], x[~present]] = _rgb(COLOURS["left"])
+    cells[y[~present], x[~present]] = _rgb(GRID_COLOURS["left"])
     gentry = s.gentry_cells
     if len(gentry):
-        cells[gentry[:, 1], gentry[:, 0]] = _rgb(COLOURS["gentry"])
+        cells[gentry[:, 1], gentry[:, 0]] = _rgb(GRID_COLOURS["gentry"])
     image = cells.repeat(px, axis=0).repeat(px, axis=1)
     stamps = _stamps(px)
 
@@ -148,15 +148,15 @@ def village_image(model: VillageModel, cell_px: int = 16) -> np.ndarray:
                 _rgb(colour)
 
     party = present & (s.role == PARTY)
-    stamp(x[party], y[party], "disc", COLOURS["party"])
-    stamp(x[party], y[party], "ring", COLOURS["outline"])
+    stamp(x[party], y[party], "disc", GRID_COLOURS["party"])
+    stamp(x[party], y[party], "ring", GRID_COLOURS["outline"])
     activist = present & (s.role == ACTIVIST)
-    stamp(x[activist], y[activist], "diamond", COLOURS["activist"])
+    stamp(x[activist], y[activist], "diamond", GRID_COLOURS["activist"])
     army, salvation = s.status == ARMY, s.status == SALVATION
-    stamp(x[army], y[army], "x", COLOURS["mobilized"])
-    stamp(x[salvation], y[salvation], "plus", COLOURS["mobilized"])
+    stamp(x[army], y[army], "x", GRID_COLOURS["mobilized"])
+    stamp(x[salvation], y[salvation], "plus", GRID_COLOURS["mobilized"])
     if len(gentry) and model.government.gentry_rule:
-        stamp(gentry[:, 0], gentry[:, 1], "centre", COLOURS["office"])
+        stamp(gentry[:, 0], gentry[:, 1], "centre", GRID_COLOURS["office"])
     # Grid lines between cells, then y upward.
     image[::px, :] = image[:, ::px] = 235
     return image[::-1]

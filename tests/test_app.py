@@ -15,7 +15,7 @@ import solara
 from mobilization import VillageModel
 from mobilization.app import ComparePage, Layout, VillagePage, build_villages
 from mobilization.drawing import (
-    COLOURS,
+    GRID_COLOURS,
     STANCE_COLOURS,
     _rgb,
     _stamps,
@@ -196,12 +196,12 @@ def test_village_image_shows_each_person_where_they_are() -> None:
         if s.status[i] == PRESENT:
             expected = _rgb(STANCE_COLOURS[int(model.stance[i])])
         else:
-            expected = _rgb(COLOURS["left"])
+            expected = _rgb(GRID_COLOURS["left"])
         assert np.array_equal(corner(i), expected), i
     left = np.flatnonzero(np.isin(s.status, (ARMY, SALVATION)))
     x, y = s.cell_of[left[0]]
     cell = image[y * px:(y + 1) * px, x * px:(x + 1) * px]
-    assert (cell == _rgb(COLOURS["mobilized"])).all(axis=-1).any()
+    assert (cell == _rgb(GRID_COLOURS["mobilized"])).all(axis=-1).any()
 
 
 def test_a_model_error_while_stepping_shows_on_the_page(monkeypatch) -> None:
