@@ -32,7 +32,8 @@ if CHROMIUM is None:
     pytest.skip("no chromium on this machine (apt-get install chromium)",
                 allow_module_level=True)
 
-sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+_playwright = pytest.importorskip("playwright.sync_api")
+sync_playwright, expect = _playwright.sync_playwright, _playwright.expect
 
 
 def _free_port() -> int:
@@ -130,7 +131,8 @@ def test_two_villages_step_together_in_the_browser(server: str, browser,
     _step_to(page, 3)
     titles = page.get_by_text(re.compile(r"^(quota-only|welfare-first): [0-9.]+% mobilized, "
                                          r"week 3$"))
-    assert titles.count() == 2
+    # The counter and the grids' titles reach the browser as separate widget updates.
+    expect(titles).to_have_count(2, timeout=20_000)
     assert page.locator("img").count() == 2
     page.screenshot(path=str(tmp_path / "compare.png"), full_page=True)
     if SCREENSHOTS:
@@ -145,7 +147,7 @@ def test_a_district_steps_in_the_browser(server: str, browser, tmp_path: Path) -
     page.get_by_text("Week 0 of 104").wait_for(timeout=60_000)
     _step_to(page, 2)
     assert page.locator("img").count() == 12
-    assert page.get_by_text(re.compile(r"^pilot village \d+: ")).count() == 3
+    expect(page.get_by_text(re.compile(r"^pilot village \d+: "))).to_have_count(3)
     page.screenshot(path=str(tmp_path / "district.png"), full_page=True)
     if SCREENSHOTS:
         _play_to(page, 52)
