@@ -35,7 +35,7 @@ import ipyvuetify as v
 import solara
 
 from mobilization import VillageModel
-from mobilization.app import Layout, VillagePage
+from mobilization.dashboard.app import Layout, VillagePage
 
 TARGET_MS = 200.0
 

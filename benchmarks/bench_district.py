@@ -14,8 +14,8 @@ import os
 import statistics
 import time
 
-from mobilization.district import DistrictModel
-from mobilization.model import VillageModel
+from mobilization.district.model import DistrictModel
+from mobilization.village.model import VillageModel
 
 TARGETS = {20: 1.0, 100: 5.0}
 

@@ -3,10 +3,10 @@
 Runs ``experiments/sobol.toml`` (ten parameters and the dummy, N = 1024, so
 1024 x (11 + 2) = 13,312 villages) on a local process pool, in two timed steps:
 
-1. the sweep (:func:`mobilization.sweep.sweep`): wall-clock time, CPU time of this process
-   and of the worker processes, runs per second, parallel efficiency;
-2. the analysis (:func:`mobilization.sensitivity.sensitivity` on the finished store: SALib
-   with bootstrap intervals, the CSV files and the figure).
+1. the sweep (:func:`mobilization.experiments.sweep.sweep`): wall-clock time, CPU time of this
+   process and of the worker processes, runs per second, parallel efficiency;
+2. the analysis (:func:`mobilization.experiments.sensitivity.sensitivity` on the finished store:
+   SALib with bootstrap intervals, the CSV files and the figure).
 
 Then it prints the indices. Usage::
 
@@ -31,9 +31,9 @@ import time
 from pathlib import Path
 
 import mobilization
-from mobilization.experiment import Experiment, parse
-from mobilization.sensitivity import sensitivity
-from mobilization.sweep import sweep
+from mobilization.experiments.experiment import Experiment, parse
+from mobilization.experiments.sensitivity import sensitivity
+from mobilization.experiments.sweep import sweep
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPERIMENT = ROOT / "experiments" / "sobol.toml"

@@ -43,8 +43,8 @@ from pathlib import Path
 from typing import Any
 
 from mobilization import HORIZON_WEEKS, simulate
-from mobilization.experiment import Experiment, parse
-from mobilization.sweep import sweep
+from mobilization.experiments.experiment import Experiment, parse
+from mobilization.experiments.sweep import sweep
 
 TARGET_OVERHEAD = 0.10
 

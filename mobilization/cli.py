@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from . import __version__
-from .outcomes import OUTCOMES, is_share
-from .parameters import (
-    DISTRICT_PARAMETERS,
+from .district.parameters import DISTRICT_PARAMETERS
+from .village.outcomes import OUTCOMES, is_share
+from .village.parameters import (
     HORIZON_WEEKS,
     METHODS,
     PARAMETERS,
@@ -29,7 +29,7 @@ from .parameters import (
 )
 
 PROG = "mobilize"
-DEFAULT_SEED = 20241103  # the same as mobilization.compare.DEFAULT_SEED (not imported: slow)
+DEFAULT_SEED = 20241103  # as mobilization.experiments.compare.DEFAULT_SEED (not imported: slow)
 MAX_WEEKS = 5200
 
 # --- argument parsing --------------------------------------------------------------------
@@ -63,7 +63,7 @@ _FALSE = {"false", "0", "no", "off"}
 
 def parse_value(name: str, text: str, table: dict | None = None) -> Any:
     """Parse ``text`` by the kind of parameter ``name`` (of ``table``, the village's by
-    default); range checks are left to :func:`mobilization.parameters.resolve`. Raises
+    default); range checks are left to :func:`mobilization.village.parameters.resolve`. Raises
     ``ValueError`` with a one-line message.
     """
     table = PARAMETERS if table is None else table
@@ -224,7 +224,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     d = sub.add_parser(
         "dashboard", help="open the dashboard in a browser (Solara)",
-        description="Serve the dashboard (mobilization/app.py, a Solara app: one village "
+        description="Serve the dashboard (mobilization/dashboard/app.py, a Solara app: one village "
                     "week by week, two villages side by side, and a district) and open it "
                     "in a browser. Stop it with Ctrl-C.")
     d.add_argument("--port", type=_whole(1, 65535), default=8765, metavar="P",
@@ -338,7 +338,7 @@ def _compare_text(summary: dict[str, Any], files: dict[str, Path]) -> str:
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
-    from . import compare as cmp  # imported here: loads scipy, pandas and mesa
+    from .experiments import compare as cmp  # imported here: loads scipy, pandas and mesa
 
     overrides = parse_sets(args.sets)
     cmp.validate(args.replications, args.weeks, args.seed, args.workers, overrides)
@@ -355,9 +355,9 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from .files import atomic_write
-    from .plots import run_figure, save_figure
-    from .run import weekly_series
+    from .experiments.files import atomic_write
+    from .experiments.plots import run_figure, save_figure
+    from .village.run import weekly_series
 
     overrides = parse_sets(args.sets)
     if "branch_method" in overrides:
@@ -390,8 +390,8 @@ def _experiment_out(args: argparse.Namespace, experiment: Any) -> Path:
 
 
 def _cmd_sweep(args: argparse.Namespace) -> int:
-    from .experiment import load
-    from .sweep import sweep
+    from .experiments.experiment import load
+    from .experiments.sweep import sweep
 
     experiment = load(args.file)
     out = _experiment_out(args, experiment)
@@ -418,7 +418,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from .report import write_report
+    from .experiments.report import write_report
 
     result = write_report(args.dir)
     print(result.text)
@@ -426,8 +426,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_sensitivity(args: argparse.Namespace) -> int:
-    from .experiment import load
-    from .sensitivity import sensitivity
+    from .experiments.experiment import load
+    from .experiments.sensitivity import sensitivity
 
     experiment = load(args.file)
     out = _experiment_out(args, experiment)
@@ -438,8 +438,8 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
 
 
 def _cmd_calibrate(args: argparse.Namespace) -> int:
-    from .calibrate import calibrate
-    from .experiment import load
+    from .experiments.calibrate import calibrate
+    from .experiments.experiment import load
 
     experiment = load(args.file)
     out = _experiment_out(args, experiment)
@@ -450,11 +450,11 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
 
 
 def _cmd_district(args: argparse.Namespace) -> int:
-    from .district import DISTRICT_OUTCOMES
-    from .experiment import parse
-    from .kinds import DISTRICT
-    from .report import summarize
-    from .sweep import sweep
+    from .district.model import DISTRICT_OUTCOMES
+    from .experiments.experiment import parse
+    from .experiments.kinds import DISTRICT
+    from .experiments.report import summarize
+    from .experiments.sweep import sweep
 
     overrides = parse_sets(args.sets, DISTRICT.parameters)
     DISTRICT.resolve(overrides)  # refuse bad values before anything runs
@@ -502,7 +502,7 @@ def _cmd_dashboard(args: argparse.Namespace) -> int:
     import socket
     import subprocess
 
-    app = Path(__file__).resolve().parent / "app.py"
+    app = Path(__file__).resolve().parent / "dashboard" / "app.py"
     try:
         with socket.socket(socket.AF_INET6 if ":" in args.host else socket.AF_INET) as s:
             s.bind((args.host, args.port))

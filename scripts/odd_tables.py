@@ -12,9 +12,10 @@ import re
 import sys
 from pathlib import Path
 
-from mobilization.district import DISTRICT_OUTCOMES
-from mobilization.outcomes import OUTCOMES
-from mobilization.parameters import DISTRICT_PARAMETERS, PARAMETERS, PRESETS
+from mobilization.district.model import DISTRICT_OUTCOMES
+from mobilization.district.parameters import DISTRICT_PARAMETERS
+from mobilization.village.outcomes import OUTCOMES
+from mobilization.village.parameters import PARAMETERS, PRESETS
 
 ODD = Path(__file__).resolve().parents[1] / "docs" / "ODD.md"
 

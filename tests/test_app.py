@@ -13,15 +13,15 @@ import pytest
 import solara
 
 from mobilization import VillageModel
-from mobilization.app import ComparePage, Layout, VillagePage, build_villages
-from mobilization.drawing import (
+from mobilization.dashboard.app import ComparePage, Layout, VillagePage, build_villages
+from mobilization.dashboard.drawing import (
     GRID_COLOURS,
     STANCE_COLOURS,
     _rgb,
     _stamps,
     village_image,
 )
-from mobilization.population import ARMY, PRESENT, SALVATION
+from mobilization.village.population import ARMY, PRESENT, SALVATION
 
 
 def render(page):
@@ -212,7 +212,7 @@ def test_a_model_error_while_stepping_shows_on_the_page(monkeypatch) -> None:
         raise RuntimeError("broken on purpose")
 
     # Mesa binds a model's step at construction, so break something the step calls.
-    monkeypatch.setattr("mobilization.dynamics.update_consciousness", broken)
+    monkeypatch.setattr("mobilization.village.dynamics.update_consciousness", broken)
     click(rc, "Step")
     assert "the village stopped in week 2: broken on purpose" in error_text(rc)
     assert week_text(rc) == "Week 1 of 104"
@@ -224,7 +224,7 @@ def test_a_model_error_while_stepping_shows_on_the_page(monkeypatch) -> None:
 
 
 def test_district_page_steps_the_district_and_marks_the_pilots() -> None:
-    from mobilization.app import DistrictPage
+    from mobilization.dashboard.app import DistrictPage
 
     rc = render(DistrictPage)
     assert week_text(rc) == "Week 0 of 104"
@@ -242,7 +242,7 @@ def test_district_page_steps_the_district_and_marks_the_pilots() -> None:
 
 
 def test_district_page_refuses_more_pilots_than_villages() -> None:
-    from mobilization.app import DistrictPage
+    from mobilization.dashboard.app import DistrictPage
 
     rc = render(DistrictPage)
     slider(rc, "n_pilots [0, 40] of [0, 500]").v_model = 20

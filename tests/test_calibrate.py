@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mobilization.calibrate import (
+from mobilization.cli import main
+from mobilization.experiments.calibrate import (
     CalibrationSpec,
     TargetBand,
     calibration_figure,
@@ -19,8 +20,7 @@ from mobilization.calibrate import (
     fit,
     markdown,
 )
-from mobilization.cli import main
-from mobilization.experiment import ExperimentError, load, parse
+from mobilization.experiments.experiment import ExperimentError, load, parse
 
 WF = TargetBand("welfare-first", 0.13, 0.12, 0.14)
 QO = TargetBand("quota-only", 0.015, 0.01, 0.02)

@@ -17,9 +17,9 @@ import pytest
 
 from mobilization import OUTCOMES, PARAMETERS
 from mobilization.cli import DEFAULT_SEED, main, parse_sets
-from mobilization.compare import DEFAULT_SEED as COMPARE_SEED
-from mobilization.compare import METHODS, replication_seeds
-from mobilization.stats import mean_ci
+from mobilization.experiments.compare import DEFAULT_SEED as COMPARE_SEED
+from mobilization.experiments.compare import METHODS, replication_seeds
+from mobilization.experiments.stats import mean_ci
 
 SMALL = ["--replications", "4", "--weeks", "20"]
 
@@ -209,8 +209,8 @@ def test_mean_ci() -> None:
 def test_confidence_intervals_stay_inside_each_outcomes_range():
     """A share's interval is truncated to [0, 1] and a count's to >= 0, even for outcomes
     that are almost always 0 (a t-interval alone would dip below)."""
-    from mobilization.compare import compare
-    from mobilization.outcomes import BOUNDS
+    from mobilization.experiments.compare import compare
+    from mobilization.village.outcomes import BOUNDS
 
     result = compare(replications=6, weeks=30, workers=1, progress=False)
     for method, outcomes in result.summary["methods"].items():

@@ -6,14 +6,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mobilization.district import (
+from mobilization.district.model import (
     DISTRICT_OUTCOMES,
     GUIDED_SHARE,
     DistrictModel,
     pilot_villages,
     simulate_district,
 )
-from mobilization.parameters import DISTRICT_PARAMETERS, resolve_district
+from mobilization.district.parameters import DISTRICT_PARAMETERS, resolve_district
 
 SMALL = {"n_villages": 6, "population": 120}
 
@@ -130,8 +130,8 @@ n_pilots = [0, 1]
 
 
 def test_a_district_experiment_runs_each_district_as_simulate_district(tmp_path) -> None:
-    from mobilization.experiment import parse
-    from mobilization.sweep import sweep
+    from mobilization.experiments.experiment import parse
+    from mobilization.experiments.sweep import sweep
 
     experiment = parse(TINY, "tiny.toml")
     runs = sweep(experiment, tmp_path / "out", workers=1, progress=False).runs
@@ -144,7 +144,7 @@ def test_a_district_experiment_runs_each_district_as_simulate_district(tmp_path)
 
 
 def test_a_village_experiment_refuses_district_parameters() -> None:
-    from mobilization.experiment import ExperimentError, parse
+    from mobilization.experiments.experiment import ExperimentError, parse
 
     with pytest.raises(ExperimentError, match=r"line 9: \[fixed\] n_villages: unknown "
                                               r"parameter of a village"):

@@ -50,7 +50,7 @@ def test_calibrated_defaults_are_the_documented_fit() -> None:
     every calibrated parameter is fitted there."""
     import re
 
-    from mobilization.parameters import PARAMETERS
+    from mobilization.village.parameters import PARAMETERS
 
     text = (ROOT / "docs" / "calibration.md").read_text()
     fitted = {m[1]: float(m[2]) for m in re.finditer(r"^\| `(\w+)` \| ([0-9.e-]+) \|", text,
@@ -94,7 +94,7 @@ def test_readme_commands_parse_and_name_files_that_exist() -> None:
 
 
 def test_every_shipped_experiment_loads() -> None:
-    from mobilization.experiment import load
+    from mobilization.experiments.experiment import load
 
     files = sorted((ROOT / "experiments").glob("*.toml"))
     assert len(files) >= 5

@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 
 from mobilization import PARAMETERS
-from mobilization.compare import replication_seeds
-from mobilization.experiment import DUMMY, ExperimentError, load, parse
-from mobilization.parameters import HORIZON_WEEKS, resolve
+from mobilization.experiments.compare import replication_seeds
+from mobilization.experiments.experiment import DUMMY, ExperimentError, load, parse
+from mobilization.village.parameters import HORIZON_WEEKS, resolve
 
 REPO = Path(__file__).resolve().parents[1]
 FILE = "exp.toml"

@@ -19,10 +19,10 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from mobilization import OUTCOMES, VillageModel, simulate, weekly_series
-from mobilization.agents import Activist, Gentry, PartyMember, Villager
-from mobilization.branch import Branch
-from mobilization.population import ACTIVIST, ARMY, PARTY, PRESENT, SALVATION, VILLAGER
-from mobilization.welfare import MEASURES
+from mobilization.village.agents import Activist, Gentry, PartyMember, Villager
+from mobilization.village.branch import Branch
+from mobilization.village.population import ACTIVIST, ARMY, PARTY, PRESENT, SALVATION, VILLAGER
+from mobilization.village.welfare import MEASURES
 
 ROOT = Path(__file__).resolve().parents[1]
 

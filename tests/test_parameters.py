@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from mobilization import PARAMETERS, PRESETS, VillageModel, simulate
-from mobilization.parameters import METHODS, resolve
+from mobilization.village.parameters import METHODS, resolve
 
 NUMERIC = [name for name, p in PARAMETERS.items() if p.kind in (int, float)]
 INTEGER = [name for name, p in PARAMETERS.items() if p.kind is int]

@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mobilization import OUTCOMES, PARAMETERS, VillageModel, simulate
-from mobilization.parameters import METHODS
-from mobilization.population import ARMY, PRESENT, SALVATION
-from mobilization.quotas import KINDS
+from mobilization.village.parameters import METHODS
+from mobilization.village.population import ARMY, PRESENT, SALVATION
+from mobilization.village.quotas import KINDS
 
 COUNT_OUTCOMES = {"mobilized", "present", "party_size", "activists", "measures_won", "campaigns",
                   "crowded_out"}

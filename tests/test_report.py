@@ -9,9 +9,8 @@ import pandas as pd
 import pytest
 
 from mobilization.cli import main
-from mobilization.experiment import parse
-from mobilization.outcomes import BOUNDS, OUTCOMES
-from mobilization.report import (
+from mobilization.experiments.experiment import parse
+from mobilization.experiments.report import (
     FIGURE,
     OUTCOMES_FIGURE,
     SUMMARY,
@@ -20,10 +19,11 @@ from mobilization.report import (
     summarize,
     write_report,
 )
-from mobilization.run import simulate
-from mobilization.stats import mean_ci
-from mobilization.store import Store
-from mobilization.sweep import run_row, sweep
+from mobilization.experiments.stats import mean_ci
+from mobilization.experiments.store import Store
+from mobilization.experiments.sweep import run_row, sweep
+from mobilization.village.outcomes import BOUNDS, OUTCOMES
+from mobilization.village.run import simulate
 
 HEAD = """
 [experiment]

@@ -12,8 +12,8 @@ import pytest
 
 from mobilization import OUTCOMES
 from mobilization.cli import main
-from mobilization.experiment import DUMMY, Experiment, parse
-from mobilization.sensitivity import COLUMNS, analyze, check, sensitivity
+from mobilization.experiments.experiment import DUMMY, Experiment, parse
+from mobilization.experiments.sensitivity import COLUMNS, analyze, check, sensitivity
 
 LOW, HIGH = 0.002, 0.05  # range of enlist_hazard, the factor that matters below
 

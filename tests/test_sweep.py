@@ -21,14 +21,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import mobilization.sweep as sweep_mod
+import mobilization.experiments.sweep as sweep_mod
 from mobilization import OUTCOMES, simulate
 from mobilization.cli import main
-from mobilization.compare import compare
-from mobilization.experiment import Experiment, parse
-from mobilization.parameters import resolve
-from mobilization.store import Store, param_column
-from mobilization.sweep import sweep
+from mobilization.experiments.compare import compare
+from mobilization.experiments.experiment import Experiment, parse
+from mobilization.experiments.store import Store, param_column
+from mobilization.experiments.sweep import sweep
+from mobilization.village.parameters import resolve
 
 SMALL = """\
 [experiment]
@@ -404,7 +404,7 @@ N_KILL = 5 * 48
 
 # A real sweep process (the CLI), with part files every 0.3 s instead of every 5 s so that
 # one process life sees several of them. Needs no change to the package.
-FAST_WRITES = ("import sys\nimport mobilization.sweep as s\ns.WRITE_EVERY = 0.3\n"
+FAST_WRITES = ("import sys\nimport mobilization.experiments.sweep as s\ns.WRITE_EVERY = 0.3\n"
                "from mobilization.cli import main\nsys.exit(main(sys.argv[1:]))")
 
 

@@ -20,8 +20,8 @@ import pytest
 from scipy import stats
 
 from mobilization import simulate
-from mobilization.compare import replication_seeds
-from mobilization.parameters import METHODS
+from mobilization.experiments.compare import replication_seeds
+from mobilization.village.parameters import METHODS
 
 N_SEEDS = 60
 SEED_BASE = 20_251_122

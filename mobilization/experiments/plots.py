@@ -17,8 +17,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
+from ..village.outcomes import BOUNDS
 from .files import atomic_write
-from .outcomes import BOUNDS
 from .stats import mean_ci_columns
 from .targets import TARGETS, Band
 

@@ -17,7 +17,7 @@ import pandas as pd
 from matplotlib.colors import to_rgb
 from PIL import Image
 
-from .population import (
+from ..village.population import (
     ACTIVE_STANCE,
     ACTIVIST,
     ARMY,
@@ -29,7 +29,7 @@ from .population import (
 )
 
 if TYPE_CHECKING:
-    from .model import VillageModel
+    from ..village.model import VillageModel
 
 STANCE_COLOURS = {
     ACTIVE_STANCE: "#c0392b",

@@ -4,12 +4,12 @@
 method and every parameter that differs between points, the number of ``ok`` and
 ``failed`` runs, and for each outcome its mean, standard deviation and 95% Student-t
 confidence interval over the ok runs (truncated to the outcome's range, as
-:func:`mobilization.stats.mean_ci`). Failed runs are counted, never averaged.
+:func:`mobilization.experiments.stats.mean_ci`). Failed runs are counted, never averaged.
 
 The figures follow the shape of the design. Sub-experiments, the branch method and any
 true/false or text factor become *groups* (lines, bars or panels; colour by method, from
-:data:`mobilization.plots.COLOURS`, when the method varies); the numeric factors with more
-than one value become *axes*:
+:data:`mobilization.experiments.plots.COLOURS`, when the method varies); the numeric
+factors with more than one value become *axes*:
 
 * no axis (only groups, as the headline comparison): bars with 95% CI error bars;
 * one axis: the mean against the factor, a line with a shaded 95% CI band per group;
@@ -35,9 +35,9 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 from scipy import stats as _scipy_stats
 
+from ..village.outcomes import is_share
 from .files import atomic_write
 from .kinds import KINDS, kind_of
-from .outcomes import is_share
 from .plots import COLOURS, _new_figure, _pct, save_figure
 from .stats import _truncate
 from .store import Store, param_column

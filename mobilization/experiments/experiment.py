@@ -40,7 +40,7 @@ each other; each takes the top-level ``[fixed]`` and design and adds its own::
 
 Seeds come from :class:`numpy.random.SeedSequence`. With ``seeding = "common"`` (the default
 for grids) replication ``r`` of every point uses the same seed, the one
-:func:`mobilization.compare.replication_seeds` gives, so points differ only in their
+:func:`mobilization.experiments.compare.replication_seeds` gives, so points differ only in their
 parameters (common random numbers). With ``"independent"`` (the default for sampled
 designs, as sensitivity analysis needs) point ``i``, replication ``r`` uses
 ``SeedSequence(seed, spawn_key=(i, r))``. Either way a run's seed depends only on its point
@@ -67,8 +67,8 @@ from typing import Any
 
 import numpy as np
 
+from ..village.parameters import HORIZON_WEEKS, _check_value
 from .kinds import KINDS, VILLAGE, Kind, kind_of
-from .parameters import HORIZON_WEEKS, _check_value
 
 SAMPLE_METHODS = ("lhs", "sobol", "morris")
 SEEDINGS = ("common", "independent")

@@ -10,7 +10,7 @@ testing the correctness or of enriching the content of their general call". Sect
 of cases, and put them to the test in many different units ...; then concentrate the new
 experience (sum it up) and draw up new directives".
 
-The district holds ``n_villages`` :class:`~mobilization.model.VillageModel` s, each with its
+The district holds ``n_villages`` :class:`~mobilization.village.model.VillageModel` s, each with its
 own seed and its own gentry, whose branches all begin as most branches were: quota-only
 (Chen Yun: "very few Party branches do that"). The committee acts on the branches' method
 only, never on a village's outcome:
@@ -42,9 +42,9 @@ from typing import Any
 import mesa
 import numpy as np
 
-from .model import VillageModel
+from ..village.model import VillageModel
+from ..village.welfare import MEASURES
 from .parameters import resolve_district
-from .welfare import MEASURES
 
 GUIDED_SHARE = 0.6
 """The vital-interest share a fully guided branch takes up: the good branch of Chen Yun
@@ -184,7 +184,7 @@ def pilot_villages(gentry_power: np.ndarray, n_pilots: int) -> np.ndarray:
 
 def simulate_district(weeks: int = 104, rng: Any = None, **params: Any) -> dict[str, float]:
     """Run one district and return its end-of-run outcomes."""
-    from .run import _check_weeks
+    from ..village.run import _check_weeks
 
     model = DistrictModel(rng=rng, **params)
     for _ in range(_check_weeks(weeks)):

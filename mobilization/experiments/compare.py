@@ -30,9 +30,9 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from .outcomes import BOUNDS, OUTCOMES
-from .parameters import HORIZON_WEEKS, resolve
-from .run import _check_weeks, run_model
+from ..village.outcomes import BOUNDS, OUTCOMES
+from ..village.parameters import HORIZON_WEEKS, resolve
+from ..village.run import _check_weeks, run_model
 from .stats import describe
 from .targets import check_targets
 

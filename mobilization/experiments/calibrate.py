@@ -17,7 +17,7 @@ The shape of the file, besides a grid design::
     [targets]              # one per sub-experiment: the target and its band
     "welfare-first" = {target = 0.13, low = 0.12, high = 0.14}
 
-Only parameters marked ``calibrated`` in :data:`mobilization.parameters.PARAMETERS` may be
+Only parameters marked ``calibrated`` in :data:`mobilization.village.parameters.PARAMETERS` may be
 grid factors, the grid must use common random numbers (replication r of every point and
 sub-experiment runs on one seed), and every target shares each candidate value.
 
@@ -61,10 +61,10 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from scipy import sparse
 
+from ..village.outcomes import BOUNDS, COUNTS, OUTCOMES
+from ..village.parameters import PARAMETERS
 from .experiment import Experiment, ExperimentError, _Locator
 from .files import write_text
-from .outcomes import BOUNDS, COUNTS, OUTCOMES
-from .parameters import PARAMETERS
 from .plots import _new_figure, save_figure
 from .stats import mean_ci_columns
 from .store import param_column
@@ -566,7 +566,7 @@ def markdown(result: CalibrationResult) -> str:
     and every grid point."""
     spec, s = result.spec, result.sensitivity
     command = (f"`uv run mobilize calibrate {spec.source}`" if spec.source
-               else "`mobilization.calibrate.fit`")
+               else "`mobilization.experiments.calibrate.fit`")
     subs = [t.sub for t in spec.targets]
     factors = ", ".join(f"`{f}`" for f in spec.factors)
     defaults = {f: PARAMETERS[f].default for f in spec.factors}

@@ -11,7 +11,7 @@ against, not something the model is told. They come from Chen Yun (1939):
 * welfare-first villages elect their own government more often.
 
 Each target is checked on the mean over replications in a comparison summary
-(``summary["methods"][method][outcome]["mean"]``, see :mod:`mobilization.compare`).
+(``summary["methods"][method][outcome]["mean"]``, see :mod:`mobilization.experiments.compare`).
 """
 
 from __future__ import annotations

@@ -45,10 +45,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ..village.outcomes import OUTCOMES
+from ..village.parameters import PARAMETERS
 from .experiment import DUMMY, Experiment, ExperimentError, _Locator, problem, sample_matrix
 from .files import write_text
-from .outcomes import OUTCOMES
-from .parameters import PARAMETERS
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -214,7 +214,8 @@ def _noise(frame: pd.DataFrame, method: str) -> pd.Series:
 
 def analyze(experiment: Experiment, runs: pd.DataFrame) -> pd.DataFrame:
     """Sensitivity indices of every output of ``[analysis]`` and every sub-experiment,
-    from the runs of ``experiment`` (as :meth:`mobilization.store.Store.read` gives them).
+    from the runs of ``experiment`` (as
+    :meth:`mobilization.experiments.store.Store.read` gives them).
 
     Long form, one row per (sub, outcome, parameter), parameters in the order of the
     SALib problem with the dummy last: ``sub, outcome, parameter``, the method's columns
@@ -393,7 +394,8 @@ def sensitivity(
     any runs already there), estimate the indices (:func:`analyze`) and write
     ``sensitivity.csv``, ``sensitivity_all.csv`` and ``sensitivity.png`` in ``out``.
 
-    ``simulate_fn`` replaces the model (for tests; see :func:`mobilization.sweep.sweep`).
+    ``simulate_fn`` replaces the model (for tests; see
+    :func:`mobilization.experiments.sweep.sweep`).
     Raises :class:`ValueError` for a design that is not Sobol or Morris, a bad
     ``[analysis]`` table, or failed or missing runs.
     """

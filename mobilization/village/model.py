@@ -48,7 +48,7 @@ ROLE_CLASS = {VILLAGER: Villager, ACTIVIST: Activist, PARTY: PartyMember}
 class VillageModel(mesa.Model):
     """A north-China village under a Party branch of a given method.
 
-    Every parameter is a keyword argument (see ``mobilization.parameters.PARAMETERS`` or
+    Every parameter is a keyword argument (see ``mobilization.village.parameters.PARAMETERS`` or
     ``mobilize params``); invalid or unknown ones raise ``ValueError``. ``rng`` seeds the
     model: the same parameters and ``rng`` give the same weekly series in any process.
     ``record=False`` skips the weekly DataCollector rows (a district keeps its own);

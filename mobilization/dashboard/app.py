@@ -1,8 +1,8 @@
 """The dashboard: one village week by week, two villages side by side, and a district.
 
 Run it with ``mobilize dashboard`` or, as Mesa's examples are run,
-``solara run mobilization/app.py``. In Jupyter, ``VillagePage()`` or ``ComparePage()`` as the
-last expression of a cell shows the same page inline.
+``solara run mobilization/dashboard/app.py``. In Jupyter, ``VillagePage()`` or
+``ComparePage()`` as the last expression of a cell shows the same page inline.
 
 The pages are built with Solara, the framework of Mesa's ``SolaraViz``, and keep its
 controls (Step, Play/Pause, Reset; parameters take effect on Reset). They do not call
@@ -21,19 +21,18 @@ from typing import Any
 
 import solara
 
-from mobilization.district import DistrictModel
-from mobilization.drawing import LEGEND, PANELS, STANCE_LINE, series, village_png
-from mobilization.model import VillageModel
-from mobilization.parameters import (
-    DISTRICT_PARAMETERS,
+from mobilization.dashboard.drawing import LEGEND, PANELS, STANCE_LINE, series, village_png
+from mobilization.district.model import DistrictModel
+from mobilization.district.parameters import DISTRICT_PARAMETERS, resolve_district
+from mobilization.experiments.plots import COLOURS
+from mobilization.village.model import VillageModel
+from mobilization.village.parameters import (
     HORIZON_WEEKS,
     METHODS,
     PARAMETERS,
     PRESETS,
     resolve,
-    resolve_district,
 )
-from mobilization.plots import COLOURS
 
 SLIDERS: dict[str, float] = {
     "vital_interest_share": 0.1,

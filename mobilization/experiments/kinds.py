@@ -12,10 +12,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .district import DISTRICT_OUTCOMES, simulate_district
-from .outcomes import BOUNDS, OUTCOMES
-from .parameters import DISTRICT_PARAMETERS, PARAMETERS, Param, resolve, resolve_district
-from .run import simulate
+from ..district.model import DISTRICT_OUTCOMES, simulate_district
+from ..district.parameters import DISTRICT_PARAMETERS, resolve_district
+from ..village.outcomes import BOUNDS, OUTCOMES
+from ..village.parameters import PARAMETERS, Param, resolve
+from ..village.run import simulate
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,35 @@
+"""A district of villages under one committee (Mao 1943): the general call, particular
+guidance in pilot villages and summed-up experience. Depends on the village, never the
+other way round. Names are imported on first use."""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_EXPORTS = {
+    "DistrictModel": "model",
+    "simulate_district": "model",
+    "DISTRICT_OUTCOMES": "model",
+    "DISTRICT_PARAMETERS": "parameters",
+    "resolve_district": "parameters",
+}
+__all__ = [
+    "DISTRICT_OUTCOMES",
+    "DISTRICT_PARAMETERS",
+    "DistrictModel",
+    "resolve_district",
+    "simulate_district",
+]
+
+if TYPE_CHECKING:
+    from .model import DISTRICT_OUTCOMES, DistrictModel, simulate_district
+    from .parameters import DISTRICT_PARAMETERS, resolve_district
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
