@@ -53,30 +53,33 @@ the problem.
 
 from __future__ import annotations
 
-import hashlib
 import itertools
-import json
 import math
 import numbers
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from ..village.parameters import HORIZON_WEEKS, _check_value
-from .kinds import KINDS, VILLAGE, Kind, kind_of
+from .design import (
+    DUMMY,
+    MAX_RUNS,
+    SAMPLE_METHODS,
+    SEEDINGS,
+    Experiment,
+    ExperimentError,
+    Point,
+    Run,
+    problem,
+    sample_matrix,
+)
+from .kinds import KINDS, VILLAGE
 
-SAMPLE_METHODS = ("lhs", "sobol", "morris")
-SEEDINGS = ("common", "independent")
-DUMMY = "dummy"
-"""Name of the sensitivity-analysis dummy factor: sampled like the others, ignored by the
-model, so its index measures the noise of the estimates."""
+__all__ = ["DUMMY", "Experiment", "ExperimentError", "Locator", "Point", "Run", "load",
+           "parse", "problem", "sample_matrix"]
 
-MAX_RUNS = 5_000_000
 _TABLES = {"experiment", "fixed", "grid", "sample", "ranges", "sub", "analysis",
            "calibrate", "targets"}
 _EXPERIMENT_KEYS = {"name", "description", "weeks", "replications", "seed", "seeding",
@@ -85,142 +88,10 @@ _SAMPLE_KEYS = {"method", "n", "dummy", "num_levels"}
 _SUB_KEYS = {"name", "fixed", "grid"}
 
 
-class ExperimentError(ValueError):
-    """An experiment file that cannot be run; the message names file, line and problem."""
-
-
-@dataclass(frozen=True)
-class Point:
-    """One design point: the parameters set by the experiment (validated) and any factor
-    that is not a model parameter (the sensitivity dummy)."""
-
-    index: int
-    sub: str
-    params: dict[str, Any]
-    extra: dict[str, float] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Run:
-    """One (design point, replication): everything a worker needs, and its key."""
-
-    run_id: str
-    point: int
-    sub: str
-    replication: int
-    seed: int
-    weeks: int
-    params: dict[str, Any]
-    extra: dict[str, float]
-    model: str = "village"
-
-
-@dataclass(frozen=True)
-class Experiment:
-    """A parsed, validated experiment file."""
-
-    name: str
-    weeks: int
-    replications: int
-    seed: int
-    seeding: str
-    design: str  # "grid" or a sample method
-    factors: tuple[str, ...]
-    points: tuple[Point, ...]
-    subs: tuple[str, ...]
-    sample: dict[str, Any] | None
-    ranges: dict[str, tuple[float, float]]
-    tables: dict[str, Any]
-    path: Path | None = None
-    description: str = ""
-    model: str = "village"
-
-    @property
-    def kind(self) -> Kind:
-        """What each run is: one village or a district (``[experiment] model``)."""
-        return kind_of(self.model)
-
-    @property
-    def n_runs(self) -> int:
-        return len(self.points) * self.replications
-
-    def seed_of(self, point: int, replication: int) -> int:
-        """The integer seed of one run (see the module docstring)."""
-        if self.seeding == "common":
-            return self._common_seeds[replication]
-        ss = np.random.SeedSequence(self.seed, spawn_key=(point, replication))
-        return int(ss.generate_state(1)[0])
-
-    @property
-    def _common_seeds(self) -> list[int]:
-        cached = self.__dict__.get("_seeds")
-        if cached is None:
-            children = np.random.SeedSequence(self.seed).spawn(self.replications)
-            cached = [int(c.generate_state(1)[0]) for c in children]
-            object.__setattr__(self, "_seeds", cached)
-        return cached
-
-    def runs(self) -> list[Run]:
-        """Every (point, replication), ordered by point then replication."""
-        out = []
-        for p in self.points:
-            full = self.kind.resolve(p.params)
-            for r in range(self.replications):
-                seed = self.seed_of(p.index, r)
-                out.append(Run(run_id=run_id(p.index, full, p.extra, r, seed, self.weeks),
-                               point=p.index, sub=p.sub, replication=r, seed=seed,
-                               weeks=self.weeks, params=p.params, extra=p.extra,
-                               model=self.model))
-        return out
-
-    def fingerprint(self) -> str:
-        """A hash of every run's key: equal exactly when two designs run the same runs."""
-        h = hashlib.sha256()
-        for run in self.runs():
-            h.update(run.run_id.encode())
-        return h.hexdigest()
-
-    def manifest(self) -> dict[str, Any]:
-        """The design as JSON-ready data (for ``manifest.json``)."""
-        return {
-            "name": self.name,
-            "model": self.model,
-            "description": self.description,
-            "source": str(self.path) if self.path else None,
-            "weeks": self.weeks,
-            "replications": self.replications,
-            "seed": self.seed,
-            "seeding": self.seeding,
-            "design": self.design,
-            "factors": list(self.factors),
-            "subs": list(self.subs),
-            "sample": self.sample,
-            "ranges": {k: list(v) for k, v in self.ranges.items()},
-            "tables": self.tables,
-            "n_points": len(self.points),
-            "n_runs": self.n_runs,
-            "replication_seeds": (self._common_seeds if self.seeding == "common" else
-                                  "SeedSequence(seed, spawn_key=(point, replication))"),
-            "points": [{"point": p.index, "sub": p.sub, "params": p.params,
-                        **({"extra": p.extra} if p.extra else {})} for p in self.points],
-            "fingerprint": self.fingerprint(),
-        }
-
-
-def run_id(point: int, params: dict[str, Any], extra: dict[str, float], replication: int,
-           seed: int, weeks: int) -> str:
-    """The key of a run: a hash of its design point, full (resolved) parameters,
-    replication, seed and horizon. Changing a default changes the key, so stale results
-    are never reused; the point keeps apart two points that resolve alike."""
-    text = json.dumps({"point": point, "params": params, "extra": extra,
-                       "replication": replication, "seed": seed, "weeks": weeks},
-                      sort_keys=True)
-    return hashlib.sha256(text.encode()).hexdigest()[:20]
-
-
 # --- reading -----------------------------------------------------------------------------
-class _Locator:
-    """Finds the line of a key in the file's text, for error messages."""
+class Locator:
+    """Finds the line of a key in an experiment file's text, for error messages (used by
+    the readers of the file's own tables too: ``[calibrate]``, ``[analysis]``)."""
 
     _HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
 
@@ -286,7 +157,7 @@ def load(path: str | os.PathLike[str]) -> Experiment:
 def parse(text: str, path: str | os.PathLike[str] | None = None) -> Experiment:
     """Validate the text of an experiment file (see the module docstring)."""
     path = Path(path) if path is not None else None
-    loc = _Locator(text, path)
+    loc = Locator(text, path)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
@@ -416,7 +287,7 @@ def _describe(params: dict[str, Any]) -> str:
     return "{" + ", ".join(f"{k}={v!r}" for k, v in params.items()) + "}"
 
 
-def _unknown_keys(loc: _Locator, table: str, values: dict[str, Any], allowed: set[str],
+def _unknown_keys(loc: Locator, table: str, values: dict[str, Any], allowed: set[str],
                   occurrence: int = 0) -> None:
     for key in values:
         if key not in allowed:
@@ -424,14 +295,14 @@ def _unknown_keys(loc: _Locator, table: str, values: dict[str, Any], allowed: se
                             key, occurrence)
 
 
-def _whole(loc: _Locator, table: str, key: str, value: Any, low: int, high: int) -> int:
+def _whole(loc: Locator, table: str, key: str, value: Any, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise loc.error(f"must be a whole number in [{low}, {high}]; got {value!r}", table,
                         key)
     return value
 
 
-def _parameter(loc: _Locator, table: str, key: str, occurrence: int) -> Any:
+def _parameter(loc: Locator, table: str, key: str, occurrence: int) -> Any:
     if key not in loc.kind.parameters:
         see = "`mobilize params`" + (" and `mobilize district --help`"
                                      if loc.kind.name == "district" else "")
@@ -440,7 +311,7 @@ def _parameter(loc: _Locator, table: str, key: str, occurrence: int) -> Any:
     return loc.kind.parameters[key]
 
 
-def _value(loc: _Locator, table: str, key: str, value: Any, occurrence: int) -> Any:
+def _value(loc: Locator, table: str, key: str, value: Any, occurrence: int) -> Any:
     p = _parameter(loc, table, key, occurrence)
     if isinstance(value, dict | list):
         raise loc.error(f"must be a single value in {p.range_text()}", table, key, occurrence)
@@ -450,13 +321,13 @@ def _value(loc: _Locator, table: str, key: str, value: Any, occurrence: int) -> 
         raise loc.error(str(e).removeprefix(f"{key} "), table, key, occurrence) from None
 
 
-def _fixed(loc: _Locator, table: str, values: Any, occurrence: int = 0) -> dict[str, Any]:
+def _fixed(loc: Locator, table: str, values: Any, occurrence: int = 0) -> dict[str, Any]:
     if not isinstance(values, dict):
         raise loc.error("must be a table of NAME = VALUE", table, None, occurrence)
     return {k: _value(loc, table, k, v, occurrence) for k, v in values.items()}
 
 
-def _grid(loc: _Locator, table: str, values: Any, occurrence: int = 0) -> dict[str, list]:
+def _grid(loc: Locator, table: str, values: Any, occurrence: int = 0) -> dict[str, list]:
     if not isinstance(values, dict):
         raise loc.error("must be a table of NAME = [values] or {start, stop, step}", table,
                         None, occurrence)
@@ -479,7 +350,7 @@ def _grid(loc: _Locator, table: str, values: Any, occurrence: int = 0) -> dict[s
     return out
 
 
-def _arange(loc: _Locator, table: str, key: str, spec: dict[str, Any], whole: bool,
+def _arange(loc: Locator, table: str, key: str, spec: dict[str, Any], whole: bool,
             occurrence: int) -> list[float]:
     if set(spec) != {"start", "stop", "step"}:
         raise loc.error("a range needs exactly start, stop and step", table, key, occurrence)
@@ -498,7 +369,7 @@ def _arange(loc: _Locator, table: str, key: str, spec: dict[str, Any], whole: bo
     return [int(round(v)) if whole else v for v in values]
 
 
-def _sample(loc: _Locator, spec: dict[str, Any], ranges_data: Any, seed: int
+def _sample(loc: Locator, spec: dict[str, Any], ranges_data: Any, seed: int
             ) -> tuple[dict[str, Any], dict[str, tuple[float, float]], list[dict[str, Any]]]:
     _unknown_keys(loc, "sample", spec, _SAMPLE_KEYS)
     method = spec.get("method")
@@ -545,29 +416,3 @@ def _sample(loc: _Locator, spec: dict[str, Any], ranges_data: Any, seed: int
             row[key] = int(round(float(x))) if whole else float(x)
         rows.append(row)
     return sample, ranges, rows
-
-
-def problem(ranges: dict[str, tuple[float, float]], dummy: bool) -> dict[str, Any]:
-    """The SALib problem of a sampled design (the dummy factor ranges over [0, 1])."""
-    names = [*ranges, *([DUMMY] if dummy else [])]
-    bounds = [list(ranges[k]) for k in ranges] + ([[0.0, 1.0]] if dummy else [])
-    return {"num_vars": len(names), "names": names, "bounds": bounds}
-
-
-def sample_matrix(sample: dict[str, Any], ranges: dict[str, tuple[float, float]],
-                  seed: int) -> np.ndarray:
-    """The SALib sample of a design: one row per design point, columns as in
-    :func:`problem`. Sobol uses Saltelli's scheme without second-order terms,
-    N x (D + 2) rows; Morris N trajectories of D + 1 points; LHS N points."""
-    from SALib.sample import latin, morris
-    from SALib.sample import sobol as sobol_sample
-
-    prob = problem(ranges, sample["dummy"])
-    sampler_seed = int(np.random.SeedSequence(seed).generate_state(1)[0])
-    if sample["method"] == "sobol":
-        return sobol_sample.sample(prob, sample["n"], calc_second_order=False,
-                                   seed=sampler_seed)
-    if sample["method"] == "morris":
-        return morris.sample(prob, sample["n"], num_levels=sample["num_levels"],
-                             seed=sampler_seed)
-    return latin.sample(prob, sample["n"], seed=sampler_seed)

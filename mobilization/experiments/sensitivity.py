@@ -47,7 +47,7 @@ import pandas as pd
 
 from ..village.outcomes import OUTCOMES
 from ..village.parameters import PARAMETERS
-from .experiment import DUMMY, Experiment, ExperimentError, _Locator, problem, sample_matrix
+from .experiment import DUMMY, Experiment, ExperimentError, Locator, problem, sample_matrix
 from .files import write_text
 
 if TYPE_CHECKING:
@@ -81,14 +81,14 @@ class SensitivityResult:
 
 
 # --- checking the design -----------------------------------------------------------------
-def _locator(experiment: Experiment) -> _Locator:
+def _locator(experiment: Experiment) -> Locator:
     text = ""
     if experiment.path is not None:
         try:
             text = experiment.path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             text = ""
-    return _Locator(text, experiment.path)
+    return Locator(text, experiment.path)
 
 
 def check(experiment: Experiment) -> tuple[list[str], int]:
