@@ -7,6 +7,7 @@ check the real entry point, exit status and stderr (no traceback).
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -120,7 +121,8 @@ def test_compare_table_shows_percent_and_targets(tmp_path: Path,
     assert main(args) == 0
     text = capsys.readouterr().out
     line = next(x for x in text.splitlines() if x.startswith("recruitment_rate"))
-    assert line.count("%") == 6  # two means and their CIs, in percent
+    assert line.count("%") == 2  # two means in percent, their CIs in the same unit
+    assert re.search(r"\d+\.\d\d% \[\d+\.\d\d, \d+\.\d\d\]", line), line
     assert "population=200" in text
     assert "PASS" in text or "FAIL" in text
     assert str(tmp_path / "summary.json") in text
@@ -242,3 +244,19 @@ def test_dashboard_on_a_port_in_use_exits_2(capsys: pytest.CaptureFixture[str]) 
     err = capsys.readouterr().err.strip().splitlines()
     assert err == [f"mobilize: error: cannot serve on 127.0.0.1:{port}: Address already in "
                    "use (choose another --port)"]
+
+
+@pytest.mark.parametrize(("outcome", "values", "text"), [
+    ("recruitment_rate", (0.1318, 0.1277, 0.1358), "13.18% [12.77, 13.58]"),
+    ("activists", (2.2, 0.2231, 4.177), "2.20 [0.22, 4.18]"),
+    ("party_size", (23.44, 20.1, 26.71), "23.4 [20.1, 26.7]"),
+    ("villages_elected", (0.6, 0.45, 0.75), "60.00% [45.00, 75.00]"),
+    ("pilot_recruitment_rate", (0.118, 0.1, 0.13), "11.80% [10.00, 13.00]"),
+    ("experience", (0.7148, 0.6, 0.83), "0.715 [0.600, 0.830]"),
+])
+def test_mean_and_interval_share_one_format(outcome: str, values: tuple, text: str) -> None:
+    """A mean and its interval have the same unit and decimals; district shares are
+    percentages as village shares are (issue 10, item 8)."""
+    from mobilization.cli.common import mean_ci_text
+
+    assert mean_ci_text(outcome, *values) == text

@@ -8,6 +8,7 @@ start fast.
 from __future__ import annotations
 
 import argparse
+import math
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
@@ -133,19 +134,38 @@ def setting_text(overrides: dict[str, Any]) -> str:
             if overrides else "defaults")
 
 
-def format_number(outcome: str, x: float) -> str:
-    """An outcome value for a table: percentages for shares, 4 significant digits else."""
+def _percent(outcome: str) -> bool:
+    from ..district.outcomes import DISTRICT_PERCENT
     from ..village.outcomes import is_share  # the outcome table loads NumPy: only here
 
-    if is_share(outcome):
-        return f"{100 * x:.2f}%"
-    return f"{x:.4g}"
+    return is_share(outcome) or outcome in DISTRICT_PERCENT
+
+
+def _decimals(outcome: str, x: float) -> int:
+    """Decimals that show three significant digits of ``x`` (two for percentages)."""
+    if _percent(outcome):
+        return 2
+    if not math.isfinite(x) or x == 0:
+        return 2
+    return min(max(2 - math.floor(math.log10(abs(x))), 0), 4)
+
+
+def format_number(outcome: str, x: float, decimals: int | None = None) -> str:
+    """An outcome value for a table: shares as percentages with two decimals, other
+    values with three significant digits (or ``decimals``)."""
+    places = _decimals(outcome, x) if decimals is None else decimals
+    if _percent(outcome):
+        return f"{100 * x:.{places}f}%"
+    return f"{x:.{places}f}"
 
 
 def mean_ci_text(outcome: str, mean: float, low: float, high: float) -> str:
-    """``mean [low, high]`` of an outcome, each formatted as :func:`format_number`."""
-    return (f"{format_number(outcome, mean)} [{format_number(outcome, low)}, "
-            f"{format_number(outcome, high)}]")
+    """``mean [low, high]`` of an outcome, all three to the same decimals (the mean's):
+    ``13.18% [12.77, 13.58]``, ``2.20 [0.22, 4.18]``."""
+    places = _decimals(outcome, mean)
+    unit = "%" if _percent(outcome) else ""
+    a, b, c = (format_number(outcome, v, places).rstrip("%") for v in (mean, low, high))
+    return f"{a}{unit} [{b}, {c}]"
 
 
 def table(rows: list[list[str]], header: list[str]) -> str:

@@ -10,11 +10,13 @@ from typing import TYPE_CHECKING, Any
 _EXPORTS = {
     "DistrictModel": "model",
     "simulate_district": "model",
-    "DISTRICT_OUTCOMES": "model",
+    "DISTRICT_OUTCOMES": "outcomes",
+    "DISTRICT_PERCENT": "outcomes",
     "DISTRICT_PARAMETERS": "parameters",
     "resolve_district": "parameters",
 }
 __all__ = [
+    "DISTRICT_PERCENT",
     "DISTRICT_OUTCOMES",
     "DISTRICT_PARAMETERS",
     "DistrictModel",
@@ -23,7 +25,8 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from .model import DISTRICT_OUTCOMES, DistrictModel, simulate_district
+    from .model import DistrictModel, simulate_district
+    from .outcomes import DISTRICT_OUTCOMES, DISTRICT_PERCENT
     from .parameters import DISTRICT_PARAMETERS, resolve_district
 
 

@@ -44,6 +44,7 @@ import numpy as np
 
 from ..village.model import VillageModel
 from ..village.welfare import MEASURES
+from .outcomes import DISTRICT_OUTCOMES
 from .parameters import resolve_district
 
 GUIDED_SHARE = 0.6
@@ -58,15 +59,6 @@ account the history and circumstances of the struggle there" (Mao, section 8).""
 N_MEASURES = sum(not m.repeatable for m in MEASURES)
 """Welfare measures a branch can win once each; a pilot's success is the share it has won."""
 
-DISTRICT_OUTCOMES: dict[str, str] = {
-    "recruitment_rate": "mobilized in all villages / initial population of the district",
-    "pilot_recruitment_rate": "mobilized / initial population, pilot villages",
-    "other_recruitment_rate": "mobilized / initial population, the other villages",
-    "villages_elected": "share of villages whose government is elected",
-    "mean_vital_share": "mean vital-interest share of the branches' method",
-    "learning_branches": "share of branches that learn their items from the masses",
-    "experience": "mean experience the other branches last received (0-1)",
-}
 
 
 class DistrictModel(mesa.Model):
