@@ -38,7 +38,7 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=15)
     args = ap.parse_args()
     times: dict[str, list[float]] = {k: [] for k in COMMANDS}
-    for name, cmd in COMMANDS.items():  # warm the file cache once
+    for cmd in COMMANDS.values():  # warm the file cache once
         subprocess.run(cmd, check=True, capture_output=True)
     load = os.getloadavg()[0]
     for _ in range(args.rounds):
