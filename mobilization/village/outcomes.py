@@ -7,15 +7,16 @@ at the start is reported as ``<parameter>_end``, its value at the week reported.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 from .dynamics import stance_shares
 from .population import ACTIVE, ACTIVIST, ARMY, NOMINAL, PARTY, PRESENT, SALVATION
+from .protocols import VillageLike
 
 if TYPE_CHECKING:
-    from .model import VillageModel
+    from .branch import Branch
 
 OUTCOMES: dict[str, str] = {
     "recruitment_rate": "mobilized (army + salvation work) / initial population",
@@ -68,8 +69,13 @@ def is_share(outcome: str) -> bool:
             or outcome.startswith(("share_", "quota_")) or outcome in _PERCENT)
 
 
+class ReportedVillage(VillageLike, Protocol):
+    """A village with its branch, whose record the outcomes read."""
 
-def snapshot(model: VillageModel) -> dict[str, float | int]:
+    branch: Branch
+
+
+def snapshot(model: ReportedVillage) -> dict[str, float | int]:
     """All outcomes of the model's current week."""
     s = model.village
     n0 = s.n
