@@ -83,9 +83,10 @@ class VillageModel(mesa.Model):
     ``weeks`` is the horizon: ``running`` turns False once that many weeks have been
     stepped, so ``mesa.batch_run`` and SolaraViz's Play stop there. It defaults to the
     documented horizon (``HORIZON_WEEKS``, two years), the length every result of the
-    project is stated for, so Mesa's tools run the model as the papers' runs do; ``None``
-    sets no horizon. Stepping past it is allowed (a district or the dashboard step their
-    villages themselves) and changes nothing in the dynamics.
+    project is stated for, so Mesa's tools run a village as ``simulate`` does rather than
+    to ``batch_run``'s 1000 steps or Play's forever; ``None`` sets no horizon. Stepping
+    past it is allowed (a district or the dashboard step their villages themselves) and
+    changes nothing in the dynamics.
     """
 
     def __init__(self, rng: Any = None, record: bool = True,
