@@ -21,6 +21,7 @@ _EXPORTS = {
     "DistrictModel": "mobilization.district.model",
     "simulate_district": "mobilization.district.model",
     "VillageModel": "mobilization.village.model",
+    "VillageScenario": "mobilization.village.scenario",
     "OUTCOMES": "mobilization.village.outcomes",
     "HORIZON_WEEKS": "mobilization.village.parameters",
     "PARAMETERS": "mobilization.village.parameters",
@@ -36,6 +37,7 @@ __all__ = [
     "PARAMETERS",
     "PRESETS",
     "VillageModel",
+    "VillageScenario",
     "run_model",
     "simulate",
     "simulate_district",
@@ -48,6 +50,7 @@ if TYPE_CHECKING:
     from .village.outcomes import OUTCOMES
     from .village.parameters import HORIZON_WEEKS, PARAMETERS, PRESETS
     from .village.run import run_model, simulate, weekly_series
+    from .village.scenario import VillageScenario
 
 
 def __getattr__(name: str) -> Any:

@@ -188,3 +188,10 @@ def test_cli_district_refuses_bad_settings_with_one_line(setting, message, tmp_p
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and message in err[0]
     assert not (tmp_path / "d").exists()
+
+
+def test_a_bad_seed_is_refused_naming_rng() -> None:
+    """The district seeds as the village does (issue 10): a ValueError naming rng."""
+    for bad in ("abc", -1, 1.5, True):
+        with pytest.raises(ValueError, match="rng must be"):
+            DistrictModel(rng=bad, **SMALL)

@@ -20,7 +20,9 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import golden_runs  # noqa: E402
 
 GOLDEN = json.loads((ROOT / "tests" / "data" / "golden_runs.json").read_text())
-RENAMED = {"gentry_power": "gentry_power_end"}
+RENAMED = {"gentry_power": "gentry_power_end",
+           "nominal_membership": "nominal_membership_end",
+           "bad_element_share": "bad_element_share_end"}
 
 
 def _same(expected: dict, got: dict, where: str) -> None:

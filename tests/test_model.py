@@ -92,7 +92,7 @@ def check_shares(model: VillageModel) -> None:
         assert 0.0 <= r[key] <= 1.0, f"week {model.week}: {key}={r[key]}"
     for key in COUNT_OUTCOMES:
         assert isinstance(r[key], int) and r[key] >= 0, f"week {model.week}: {key}={r[key]}"
-    assert r["nominal_membership"] + r["active_membership"] <= 1.0 + 1e-12
+    assert r["nominal_membership_end"] + r["active_membership"] <= 1.0 + 1e-12
     if r["present"]:
         stances = r["share_active"] + r["share_intermediate"] + r["share_backward"]
         assert stances == pytest.approx(1.0)
@@ -513,8 +513,8 @@ def test_renewal_raises_the_leading_groups_quality():
     quality_on = np.mean([r["leading_group_quality"] for r in on])
     quality_off = np.mean([r["leading_group_quality"] for r in off])
     assert quality_on > quality_off + 0.05, (quality_on, quality_off)
-    assert np.mean([r["bad_element_share"] for r in on]) < \
-        np.mean([r["bad_element_share"] for r in off]) - 0.1
+    assert np.mean([r["bad_element_share_end"] for r in on]) < \
+        np.mean([r["bad_element_share_end"] for r in off]) - 0.1
     for r in on + off:
         assert 0.0 <= r["leading_group_quality"] <= 1.0
 

@@ -9,6 +9,8 @@ import re
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mobilization import PARAMETERS, PRESETS, VillageModel, simulate
 from mobilization.village.parameters import METHODS, resolve
@@ -297,3 +299,177 @@ def test_simulate_refuses_bad_weeks(weeks):
 def test_simulate_accepts_one_week():
     out = simulate(weeks=1, rng=0, population=40)
     assert out["present"] + out["mobilized"] == 40
+
+
+# --- one rule: scalars of the right kind, plain values back (issue 10) ----------------
+
+BOOLEAN = [name for name, p in PARAMETERS.items() if p.kind is bool]
+CHOICE = [name for name, p in PARAMETERS.items() if p.kind is str]
+ARRAYS = [np.array(0.5), np.array(1), np.array(True), np.array([0.5]), np.array([[1]]),
+          np.array("quota-only"), np.array([])]
+
+
+def _inside(name: str) -> float:
+    p = PARAMETERS[name]
+    return p.low if p.kind is int else (p.low + p.high) / 2
+
+
+@pytest.mark.parametrize("huge", [10**400, -(10**400), 10**40])
+@pytest.mark.parametrize("name", NUMERIC)
+def test_huge_integers_are_refused_with_a_value_error(name, huge):
+    """Python ints beyond a float's range (10**400 raised OverflowError before)."""
+    with pytest.raises(ValueError) as err:
+        build(**{name: huge})
+    assert_names_range(str(err.value), name)
+
+
+@pytest.mark.parametrize("array", ARRAYS, ids=repr)
+@pytest.mark.parametrize("name", list(PARAMETERS))
+def test_arrays_of_any_shape_are_refused(name, array):
+    """A 0-d array is not a number (``float(np.array(0.5))`` works, so it was accepted)."""
+    with pytest.raises(ValueError) as err:
+        resolve({name: array})
+    message = str(err.value)
+    assert name in message and "array" in message, message
+    if name in NUMERIC:
+        assert_names_range(message, name)
+
+
+@pytest.mark.parametrize("name", NUMERIC)
+@pytest.mark.parametrize("dtype", [np.int8, np.int32, np.int64, np.uint16, np.float16,
+                                   np.float32, np.float64])
+def test_numpy_scalars_are_accepted_and_returned_plain(name, dtype):
+    p = PARAMETERS[name]
+    value = dtype(p.high if np.issubdtype(dtype, np.floating) else math.ceil(p.low))
+    if not p.low <= float(value) <= p.high:
+        return  # no whole number in range, or (float32 0.1 > 0.1) not inside in this dtype
+    other = {"share_hired": "share_poor", "share_poor": "share_hired"}.get(name)
+    got = resolve({name: value, **({other: 0.0} if other else {})})[name]
+    assert type(got) is p.kind and got == value
+
+
+@pytest.mark.parametrize("name", BOOLEAN)
+@pytest.mark.parametrize("value", [True, False, np.True_, np.False_, 0, 1, np.int64(1)])
+def test_boolean_parameters_accept_numpy_booleans_as_plain_bool(name, value):
+    got = resolve({name: value})[name]
+    assert type(got) is bool and got == bool(value)
+
+
+@pytest.mark.parametrize("name", BOOLEAN)
+@pytest.mark.parametrize("bad", ["no", "True", "", 2, -1, 0.5, np.float64(0.5), None,
+                                 np.array(True), [True], object()])
+def test_boolean_parameters_refuse_everything_else(name, bad):
+    if bad is None and PARAMETERS[name].default is None:
+        return  # None means "from the preset" for the preset-dependent ones
+    with pytest.raises(ValueError, match=f"{name} must be"):
+        resolve({name: bad})
+
+
+@pytest.mark.parametrize("name", CHOICE)
+def test_choices_accept_numpy_strings_as_plain_str(name):
+    choice = PARAMETERS[name].choices[-1]
+    got = resolve({name: np.str_(choice)})[name]
+    assert type(got) is str and got == choice
+
+
+@pytest.mark.parametrize("name", NUMERIC)
+@pytest.mark.parametrize("bad", [np.True_, np.False_, np.str_("1"), b"1", 1 + 0j,
+                                 np.complex128(1), np.datetime64(1, "D")], ids=repr)
+def test_numbers_refuse_numpy_booleans_strings_and_others(name, bad):
+    with pytest.raises(ValueError) as err:
+        resolve({name: bad})
+    assert_names_range(str(err.value), name)
+
+
+@settings(max_examples=150, deadline=None)
+@given(name=st.sampled_from(FLOATS),
+       value=st.one_of(st.floats(allow_nan=True, allow_infinity=True),
+                       st.integers(min_value=-(10**500), max_value=10**500)),
+       numpy=st.booleans())
+def test_a_float_parameter_is_accepted_exactly_when_finite_and_in_range(name, value, numpy):
+    p = PARAMETERS[name]
+    if numpy:
+        value = np.float64(value) if isinstance(value, float) else value
+    other = {"share_hired": "share_poor", "share_poor": "share_hired"}.get(name)
+    extra = {other: 0.0} if other else {}
+    inside = (not isinstance(value, float) or math.isfinite(value)) and p.low <= value <= p.high
+    if inside:
+        got = resolve({name: value, **extra})[name]
+        assert type(got) is float and got == value
+    else:
+        with pytest.raises(ValueError) as err:
+            resolve({name: value, **extra})
+        assert_names_range(str(err.value), name)
+
+
+@settings(max_examples=150, deadline=None)
+@given(name=st.sampled_from(INTEGER), value=st.integers(min_value=-(10**500),
+                                                         max_value=10**500),
+       numpy=st.booleans())
+def test_an_integer_parameter_is_accepted_exactly_when_in_range(name, value, numpy):
+    p = PARAMETERS[name]
+    if numpy and -(2**63) <= value < 2**63:
+        value = np.int64(value)
+    if p.low <= value <= p.high:
+        got = resolve({name: value})[name]
+        assert type(got) is int and got == value
+    else:
+        with pytest.raises(ValueError) as err:
+            resolve({name: value})
+        assert_names_range(str(err.value), name)
+
+
+# --- record and rng -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("good", [True, False, np.True_, np.False_])
+def test_record_accepts_booleans(good):
+    model = build(record=good)
+    assert type(model.record) is bool and model.record == bool(good)
+
+
+@pytest.mark.parametrize("bad", ["no", "yes", "", 0, 1, None, 0.0, np.array(True), [True]])
+def test_record_refuses_everything_but_a_boolean(bad):
+    with pytest.raises(ValueError, match="record must be true or false"):
+        build(record=bad)
+
+
+@pytest.mark.parametrize("good", [None, 0, 7, 2**70, np.int64(7), np.uint32(7),
+                                  np.random.default_rng(7), np.random.SeedSequence(7),
+                                  np.random.PCG64(7)], ids=repr)
+def test_rng_accepts_what_mesa_takes(good):
+    model = VillageModel(rng=good, population=40)
+    model.step()
+
+
+def test_a_numpy_integer_seed_is_the_same_seed():
+    a = VillageModel(rng=np.int64(12), population=40)
+    b = VillageModel(rng=12, population=40)
+    for _ in range(5):
+        a.step()
+        b.step()
+    assert a.outcomes() == b.outcomes()
+
+
+@pytest.mark.parametrize("bad", ["abc", "1", -1, np.int64(-1), 1.5, 2.0, True, np.True_,
+                                 [1, 2], np.array(3), object()], ids=repr)
+def test_rng_refuses_everything_else_naming_rng(bad):
+    with pytest.raises(ValueError, match="rng must be None, a whole number >= 0"):
+        VillageModel(rng=bad, population=40)
+    with pytest.raises(ValueError, match="rng must be"):
+        simulate(weeks=1, rng=bad, population=40)
+
+
+# --- district parameters follow the same rule ----------------------------------------
+
+
+def test_district_parameters_follow_the_same_rule():
+    from mobilization.district.parameters import DISTRICT_PARAMETERS, resolve_district
+
+    with pytest.raises(ValueError, match="n_villages"):
+        resolve_district({"n_villages": np.array(5)})
+    with pytest.raises(ValueError, match="n_villages"):
+        resolve_district({"n_villages": 10**400})
+    booleans = [n for n, p in DISTRICT_PARAMETERS.items() if p.kind is bool]
+    d, _ = resolve_district({"n_villages": np.int64(5)} | dict.fromkeys(booleans, np.True_))
+    assert type(d["n_villages"]) is int and all(d[n] is True for n in booleans)

@@ -107,7 +107,7 @@ def test_welfare_first_fills_grain_and_bond_quotas_at_least_as_well(runs, quota)
 
 def test_quota_only_mass_organizations_stay_mostly_nominal(runs):
     qo = runs["quota-only"]
-    nominal, active = qo["nominal_membership"].mean(), qo["active_membership"].mean()
+    nominal, active = qo["nominal_membership_end"].mean(), qo["active_membership"].mean()
     assert nominal > active, f"quota-only: nominal {nominal:.4f} vs active {active:.4f}"
 
 

@@ -72,12 +72,12 @@ PANELS: tuple[tuple[str, dict[str, str], bool], ...] = (
      {"share_active": "active", "share_intermediate": "intermediate",
       "share_backward": "backward"}, True),
     ("mass organizations, % of working age",
-     {"nominal_membership": "nominal (a name on a list)", "active_membership": "active"},
+     {"nominal_membership_end": "nominal (a name on a list)", "active_membership": "active"},
      True),
     ("quotas delivered / demanded",
      {"quota_recruits": "recruits", "quota_grain": "grain, bonds, shoes"}, True),
     ("village government",
-     {"government_elected": "elected (1) or gentry (0)", "gentry_power": "gentry power"},
+     {"government_elected": "elected (1) or gentry (0)", "gentry_power_end": "gentry power"},
      False),
 )
 """The weekly panels: title, columns with their labels, and whether the axis is a percent.

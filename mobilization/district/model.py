@@ -43,6 +43,7 @@ import mesa
 import numpy as np
 
 from ..village.model import VillageModel
+from ..village.parameters import check_rng
 from ..village.welfare import MEASURES
 from .outcomes import DISTRICT_OUTCOMES
 from .parameters import resolve_district
@@ -72,7 +73,7 @@ class DistrictModel(mesa.Model):
 
     def __init__(self, rng: Any = None, **params: Any) -> None:
         d, village = resolve_district(params)
-        super().__init__(rng=rng)
+        super().__init__(rng=check_rng(rng))
         self.d = d
         self.week = 0
         n = d["n_villages"]

@@ -157,14 +157,14 @@ def run_figure(series_df: pd.DataFrame, title: str | None = None) -> Figure:
           "mobilized, % of initial population")
     panel(axes[1], {"share_active": "active", "share_intermediate": "intermediate",
                     "share_backward": "backward"}, "stances of villagers present")
-    panel(axes[2], {"nominal_membership": "on a list only (nominal)",
+    panel(axes[2], {"nominal_membership_end": "on a list only (nominal)",
                     "active_membership": "active members",
                     "women_organized": "women organized"},
           "mass organizations, % of working age")
     panel(axes[3], {"quota_recruits": "recruits", "quota_grain": "grain",
                     "quota_bonds": "bonds", "quota_shoes": "shoes"},
           "quotas delivered / demanded")
-    panel(axes[4], {"gentry_power": "gentry power", "government_elected": "government elected"},
+    panel(axes[4], {"gentry_power_end": "gentry power", "government_elected": "government elected"},
           "village government", percent=False)
     axes[4].set_ylim(-0.05, 1.05)
     axes[4].set_yticks([0, 0.5, 1])

@@ -39,7 +39,7 @@ BOUNDS = {k: v for kind in KINDS.values() for k, v in kind.bounds.items()}
 PARAMETERS = {k: v for kind in KINDS.values() for k, v in kind.parameters.items()}
 
 KEY_OUTCOMES: tuple[str, ...] = ("active_membership", "share_active", "mean_trust",
-                                 "government_elected", "quota_recruits", "gentry_power")
+                                 "government_elected", "quota_recruits", "gentry_power_end")
 """Outcomes of the second figure (lines or bars): organization, stance, trust, power."""
 KEY_DISTRICT: tuple[str, ...] = ("pilot_recruitment_rate", "other_recruitment_rate",
                                  "villages_elected", "mean_vital_share",
@@ -53,7 +53,7 @@ SHORT: dict[str, str] = {
     "mean_trust": "mean trust in the Party (0-1)",
     "government_elected": "elected village government (% of villages)",
     "quota_recruits": "army recruits delivered / demanded",
-    "gentry_power": "power of the gentry at the end (0-1)",
+    "gentry_power_end": "power of the gentry at the end (0-1)",
     "pilot_recruitment_rate": "recruitment in the pilot villages (%)",
     "other_recruitment_rate": "recruitment in the other villages (%)",
     "villages_elected": "villages with an elected government (share)",
@@ -164,8 +164,7 @@ def _label(outcome: str) -> str:
 
 
 def _factor_label(name: str) -> str:
-    """Axis label of a factor: the parameter's name in words (some parameters share a
-    name with an outcome, such as gentry_power; the label is the parameter's)."""
+    """Axis label of a factor: the parameter's name in words."""
     return name.replace("_", " ")
 
 

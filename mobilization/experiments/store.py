@@ -35,8 +35,8 @@ from .kinds import VILLAGE, Kind, kind_of
 MANIFEST = "manifest.json"
 PARTS = "parts"
 RUN_COLUMNS = ("run_id", "point", "sub", "replication", "seed", "status", "error")
-"""Columns that identify a run and its fate; then every parameter (as ``param.NAME``:
-some parameters share a name with an outcome, such as ``gentry_power``), extra factors
+"""Columns that identify a run and its fate; then every parameter (as ``param.NAME``,
+so a parameter's column can never be taken for an outcome's), extra factors
 (the sensitivity ``dummy``), and every outcome (NaN for a failed run)."""
 PARAM_PREFIX = "param."
 

@@ -88,7 +88,7 @@ TARGETS: tuple[Target, ...] = (
     Band(QUOTA, "recruitment_rate", 0.005, 0.03),
     AtLeast("quota_grain", WELFARE, QUOTA),
     AtLeast("quota_bonds", WELFARE, QUOTA),
-    Exceeds(QUOTA, "nominal_membership", "active_membership"),
+    Exceeds(QUOTA, "nominal_membership_end", "active_membership"),
     Below(QUOTA, "government_elected", 0.5),
     AtLeast("government_elected", WELFARE, QUOTA, strict=True),
 )

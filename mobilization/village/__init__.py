@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 _EXPORTS = {
     "VillageModel": "model",
+    "VillageScenario": "scenario",
     "OUTCOMES": "outcomes",
     "HORIZON_WEEKS": "parameters",
     "PARAMETERS": "parameters",
@@ -27,6 +28,7 @@ __all__ = [
     "PARAMETERS",
     "PRESETS",
     "VillageModel",
+    "VillageScenario",
     "resolve",
     "run_model",
     "simulate",
@@ -38,6 +40,7 @@ if TYPE_CHECKING:
     from .outcomes import OUTCOMES
     from .parameters import HORIZON_WEEKS, PARAMETERS, PRESETS, resolve
     from .run import run_model, simulate, weekly_series
+    from .scenario import VillageScenario
 
 
 def __getattr__(name: str) -> Any:

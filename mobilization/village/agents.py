@@ -18,7 +18,7 @@ from mesa.discrete_space import CellAgent
 from .population import CLASS_NAMES, PRESENT
 
 if TYPE_CHECKING:
-    from .model import VillageModel
+    from .protocols import VillageLike
 
 STANCE_NAMES = ("backward", "intermediate", "active")
 MEMBERSHIP_NAMES = ("none", "nominal", "active")
@@ -30,7 +30,7 @@ class Villager(CellAgent):
 
     role_name = "villager"
 
-    def __init__(self, model: VillageModel, index: int) -> None:
+    def __init__(self, model: VillageLike, index: int) -> None:
         super().__init__(model)
         self.index = index
 
@@ -118,7 +118,7 @@ class Gentry(CellAgent):
 
     role_name = "gentry"
 
-    def __init__(self, model: VillageModel, power_share: float) -> None:
+    def __init__(self, model: VillageLike, power_share: float) -> None:
         super().__init__(model)
         self.power_share = power_share
 

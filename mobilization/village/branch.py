@@ -51,7 +51,7 @@ from .welfare import (
 )
 
 if TYPE_CHECKING:
-    from .model import VillageModel
+    from .protocols import VillageLike
 
 
 def _sigmoid(x: np.ndarray | float, slope: float) -> np.ndarray | float:
@@ -101,7 +101,7 @@ class Branch:
         k, s = self.meetings, self.vital_interest_share
         return math.ceil(round((k + 1) * s, 9)) > math.ceil(round(k * s, 9))
 
-    def hold_meeting(self, model: VillageModel) -> str:
+    def hold_meeting(self, model: VillageLike) -> str:
         """Hold one branch meeting; returns its agenda ('vital', 'quota' or 'crowded')."""
         vital = self.next_item_is_vital()
         self.meetings += 1
@@ -118,7 +118,7 @@ class Branch:
         self.party_drive(model)
         return "quota"
 
-    def crowded(self, model: VillageModel) -> bool:
+    def crowded(self, model: VillageLike) -> bool:
         """With several central tasks at once the meeting's own item (vital interests or
         quotas) goes ahead with chance 1/central_tasks; otherwise another task from above
         takes the meeting and nothing comes of it in the village (design mechanism 15).
@@ -135,7 +135,7 @@ class Branch:
         return True
 
     # --- mechanism 2: learning from the masses ---------------------------------------
-    def reported_problems(self, model: VillageModel) -> np.ndarray:
+    def reported_problems(self, model: VillageLike) -> np.ndarray:
         """How strongly the households report each problem (one score per problem).
 
         Each household weighs its burdens by its grievance; soldiers' families report the
@@ -168,7 +168,7 @@ class Branch:
     def open_measures(self) -> list[Measure]:
         return [m for m in MEASURES if m.repeatable or m.key not in self.won]
 
-    def choose_measure(self, model: VillageModel) -> Measure | None:
+    def choose_measure(self, model: VillageLike) -> Measure | None:
         """The item for a vital-interest meeting.
 
         A branch that learns from the masses talks the problems over with the households
@@ -201,7 +201,7 @@ class Branch:
                  for m in open_}
         return max(open_, key=lambda m: (value[m.key], -MEASURES.index(m)))
 
-    def turnout(self, model: VillageModel) -> tuple[np.ndarray, np.ndarray]:
+    def turnout(self, model: VillageLike) -> tuple[np.ndarray, np.ndarray]:
         """Each villager's chance of joining a struggle that concerns them (grievance and
         trust, organization, held back by fear), and who leads any struggle regardless
         (genuine Party members and activists present)."""
@@ -213,7 +213,7 @@ class Branch:
         )
         return _sigmoid(will - 0.45, 8.0), leaders
 
-    def participation(self, model: VillageModel, measure: Measure,
+    def participation(self, model: VillageLike, measure: Measure,
                       turnout: tuple[np.ndarray, np.ndarray] | None = None
                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Who is concerned by a measure, each one's chance of taking part in the struggle
@@ -223,7 +223,7 @@ class Branch:
         concerned = affected_people(model.village, measure, model.week)
         return concerned, np.where(concerned, willing, 0.0), leaders
 
-    def strength(self, model: VillageModel, taking_part: np.ndarray) -> float:
+    def strength(self, model: VillageLike, taking_part: np.ndarray) -> float:
         """Organized strength: the share of working-age villagers present who take part,
         active members of mass organizations counting double. ``taking_part`` is a mask,
         or each one's chance of taking part for the expected strength."""
@@ -232,13 +232,13 @@ class Branch:
         organized = float(np.dot(weight, s.membership == ACTIVE))
         return (float(weight.sum()) + organized) / s.n_adults()
 
-    def needed(self, model: VillageModel, measure: Measure) -> float:
+    def needed(self, model: VillageLike, measure: Measure) -> float:
         """Strength a struggle needs: a base threshold plus gentry obstruction of decrees."""
         p = model.p
         return p["struggle_threshold"] + model.government.obstruction(p["obstruction"],
                                                                       measure.decree)
 
-    def chance_of_winning(self, model: VillageModel, measure: Measure,
+    def chance_of_winning(self, model: VillageLike, measure: Measure,
                           turnout: tuple[np.ndarray, np.ndarray] | None = None) -> float:
         """The branch's estimate, from expected turnout, of winning a struggle now."""
         _, chance, leaders = self.participation(model, measure, turnout)
@@ -246,7 +246,7 @@ class Branch:
         return float(_sigmoid(expected - self.needed(model, measure), 12.0))
 
     # --- mechanisms 3, 4, 8: struggle for a measure ----------------------------------
-    def campaign(self, model: VillageModel, measure: Measure) -> Campaign:
+    def campaign(self, model: VillageLike, measure: Measure) -> Campaign:
         """Mobilize the households a measure concerns and struggle for it.
 
         Villagers take part according to grievance, trust and organization, held back by
@@ -272,7 +272,7 @@ class Branch:
             self._lose(model, takes_part)
         return record
 
-    def _win(self, model: VillageModel, measure: Measure, took_part: np.ndarray,
+    def _win(self, model: VillageLike, measure: Measure, took_part: np.ndarray,
              concerned: np.ndarray) -> None:
         s, gov, gain = model.village, model.government, model.p["struggle_gain"]
         if not measure.repeatable:
@@ -304,14 +304,14 @@ class Branch:
         for i in chosen:
             model.promote(int(i), ACTIVIST)
 
-    def _lose(self, model: VillageModel, took_part: np.ndarray) -> None:
+    def _lose(self, model: VillageLike, took_part: np.ndarray) -> None:
         s, gov = model.village, model.government
         s.fear[took_part] += 0.15 * (1.0 - s.fear[took_part])
         s.trust[took_part] -= 0.05 * s.trust[took_part]
         gov.gentry_power += 0.05 * (1.0 - gov.gentry_power)
 
     # --- mechanism 6: quotas by assignment ---------------------------------------------
-    def assign_quotas(self, model: VillageModel) -> None:
+    def assign_quotas(self, model: VillageLike) -> None:
         """Assign what is still due to households by order.
 
         Households pay in proportion to their trust; a gentry-held government lays the
@@ -340,7 +340,7 @@ class Branch:
         self._press_recruits(model)
         clip01(s.trust, out=s.trust)
 
-    def _press_recruits(self, model: VillageModel) -> None:
+    def _press_recruits(self, model: VillageLike) -> None:
         s, p, book, rng = model.village, model.p, model.quotas, model.rng
         due = math.ceil(book.outstanding("recruits") - 1e-9)
         if due <= 0:
@@ -357,7 +357,7 @@ class Branch:
         s.trust[hit] *= 1.0 - 2 * p["assignment_cost"]
 
     # --- Party recruitment and bad elements (mechanism 9) -------------------------------
-    def admit_activists(self, model: VillageModel) -> None:
+    def admit_activists(self, model: VillageLike) -> None:
         """After a vital-interest meeting the branch admits its most conscious tested activist.
         "The mass movement provides new Party members ... with a practical education in
         class consciousness that no book could offer." Few of them are bad elements."""
@@ -374,7 +374,7 @@ class Branch:
         for i, b in zip(best, bad, strict=True):
             model.admit_to_party(int(i), bool(b))
 
-    def party_drive(self, model: VillageModel) -> None:
+    def party_drive(self, model: VillageLike) -> None:
         """A quota meeting also enlists "a few recruits for the Party" by assignment: one
         villager at one meeting in five, taken without a struggle to test him, so as many bad
         elements slip in as at the branch's founding."""
@@ -387,7 +387,7 @@ class Branch:
         i = int(pool[rng.integers(len(pool))])
         model.admit_to_party(i, bool(rng.random() < model.p["bad_element_share"]))
 
-    def expose_bad_elements(self, model: VillageModel, active_share: float) -> None:
+    def expose_bad_elements(self, model: VillageLike, active_share: float) -> None:
         """A strong mass movement exposes bad elements: "Once the mass movement of people
         fighting for their own interests gains momentum, it will be easy to tell true
         Communists working for the people from bad persons who have joined the Party out of
@@ -402,7 +402,7 @@ class Branch:
             self.expelled += 1
 
     # --- mechanism 12: the leading group ------------------------------------------------
-    def leading_group_quality(self, model: VillageModel) -> float:
+    def leading_group_quality(self, model: VillageLike) -> float:
         """Mean quality of the leading group, the Party members in the village, on
         Dimitrov's four criteria, each in [0, 1]: devotion (commitment), contact with the
         masses (mean trust in the Party of his own and the two adjacent households),
@@ -427,7 +427,7 @@ class Branch:
                  + (~s.bad_element[members])) / 4.0
         return float(score.mean())
 
-    def active_membership_decay(self, model: VillageModel) -> None:
+    def active_membership_decay(self, model: VillageLike) -> None:
         """Organizations with no struggle for members' interests go back to being names on a
         list: "not performing any real function"."""
         s = model.village

@@ -21,13 +21,14 @@ from typing import Any
 import mesa
 import numpy as np
 from mesa.discrete_space import OrthogonalMooreGrid
+from mesa.experimental.scenarios import Scenario
 
 from . import dynamics
 from .agents import Activist, Gentry, PartyMember, Villager
 from .branch import Branch
 from .government import VillageGovernment
 from .outcomes import OUTCOMES, snapshot
-from .parameters import resolve
+from .parameters import HORIZON_WEEKS, check_record, check_rng, check_weeks, resolve
 from .population import (
     ACTIVIST,
     ARMY,
@@ -39,26 +40,69 @@ from .population import (
     clip01,
 )
 from .quotas import GOODS, QuotaBook
+from .scenario import VillageScenario
 
 QUOTA_PARAMETER = {"grain": "grain_quota", "bonds": "bond_quota", "shoes": "shoe_quota"}
 
 ROLE_CLASS = {VILLAGER: Villager, ACTIVIST: Activist, PARTY: PartyMember}
 
 
+def _from_scenario(scenario: Any, rng: Any, params: dict[str, Any]
+                   ) -> tuple[Any, dict[str, Any]]:
+    """The seed and parameters a scenario gives. Parameters come either in the scenario or
+    as keywords, not both (one place says what a run was); a seed given both ways must be
+    the same one."""
+    if not isinstance(scenario, Scenario):
+        raise ValueError(
+            f"scenario must be a mesa Scenario (VillageScenario); got {type(scenario).__name__}")
+    if params:
+        resolve(params)  # an unknown or invalid name is reported as such first
+        raise ValueError("give parameters either in scenario or as keywords, not both; got "
+                         f"{', '.join(sorted(params))} as keywords")
+    given = dict(scenario)
+    seed = given.pop("rng", None)
+    if rng is None:
+        rng = seed
+    elif seed is not None and seed is not rng and not (
+            isinstance(seed, int | np.integer) and isinstance(rng, int | np.integer)
+            and seed == rng):
+        raise ValueError(f"rng ({rng!r}) and scenario.rng ({seed!r}) differ; give one")
+    return rng, given
+
+
 class VillageModel(mesa.Model):
     """A north-China village under a Party branch of a given method.
 
     Every parameter is a keyword argument (see ``mobilization.village.parameters.PARAMETERS`` or
-    ``mobilize params``); invalid or unknown ones raise ``ValueError``. ``rng`` seeds the
-    model: the same parameters and ``rng`` give the same weekly series in any process.
-    ``record=False`` skips the weekly DataCollector rows (a district keeps its own);
-    ``report`` still holds the current week's outcomes.
+    ``mobilize params``), or a field of ``scenario`` (a :class:`VillageScenario`, as Mesa's
+    SolaraViz passes on Reset; not both); invalid or unknown ones raise ``ValueError``.
+    ``rng`` seeds the model (or ``scenario.rng``): the same parameters and seed give the same
+    weekly series in any process. ``record=False`` skips the weekly DataCollector rows (a
+    district keeps its own); ``report`` still holds the current week's outcomes.
+
+    ``weeks`` is the horizon: ``running`` turns False once that many weeks have been
+    stepped, so ``mesa.batch_run`` and SolaraViz's Play stop there. It defaults to the
+    documented horizon (``HORIZON_WEEKS``, two years), the length every result of the
+    project is stated for, so Mesa's tools run a village as ``simulate`` does rather than
+    to ``batch_run``'s 1000 steps or Play's forever; ``None`` sets no horizon. Stepping
+    past it is allowed (a district or the dashboard step their villages themselves) and
+    changes nothing in the dynamics.
     """
 
-    def __init__(self, rng: Any = None, record: bool = True, **params: Any) -> None:
+    def __init__(self, rng: Any = None, record: bool = True,
+                 weeks: int | None = HORIZON_WEEKS, scenario: Scenario | None = None,
+                 **params: Any) -> None:
+        self.record = check_record(record)
+        self.horizon = None if weeks is None else check_weeks(weeks)
+        if scenario is not None:
+            rng, params = _from_scenario(scenario, rng, params)
         p = resolve(params)
-        self.record = record
-        super().__init__(rng=rng)
+        rng = check_rng(rng)
+        if scenario is None:
+            scenario = VillageScenario(rng=rng, **{name: p[name] for name in params})
+        elif scenario.rng is None and rng is not None:
+            scenario.rng = rng  # the scenario records the seed the model was given
+        super().__init__(rng=rng, scenario=scenario)
         self.p = p
         self.week = 0
         self.village = s = build_village(p, self.rng)
@@ -157,6 +201,8 @@ class VillageModel(mesa.Model):
         self._report = None
         if self.record:
             self.datacollector.collect(self)
+        if self.horizon is not None and self.week >= self.horizon:
+            self.running = False
 
     def _update_attitude_reads(self) -> None:
         s = self.village

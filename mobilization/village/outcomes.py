@@ -1,19 +1,22 @@
 """Outcomes of a village (design section 4): reported every week and at the end of a run.
 
-Every outcome is a plain Python ``float`` or ``int``. Shares are in [0, 1].
+Every outcome is a plain Python ``float`` or ``int``. Shares are in [0, 1]. No outcome shares
+a name with a parameter (``mesa.batch_run`` puts both in one row): the state a parameter sets
+at the start is reported as ``<parameter>_end``, its value at the week reported.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 from .dynamics import stance_shares
 from .population import ACTIVE, ACTIVIST, ARMY, NOMINAL, PARTY, PRESENT, SALVATION
+from .protocols import VillageLike
 
 if TYPE_CHECKING:
-    from .model import VillageModel
+    from .branch import Branch
 
 OUTCOMES: dict[str, str] = {
     "recruitment_rate": "mobilized (army + salvation work) / initial population",
@@ -24,20 +27,20 @@ OUTCOMES: dict[str, str] = {
     "share_active": "share of villagers present whose stance is active",
     "share_intermediate": "share of villagers present whose stance is intermediate",
     "share_backward": "share of villagers present whose stance is backward",
-    "nominal_membership": "share of working-age villagers present on a list only",
+    "nominal_membership_end": "share of working-age villagers present on a list only",
     "active_membership": "share of working-age villagers present who are active members",
     "mean_grievance": "mean grievance of villagers present",
     "mean_trust": "mean trust in the Party of villagers present",
     "mean_consciousness": "mean political consciousness of villagers present",
     "mean_fear": "mean fear of the gentry of villagers present",
     "government_elected": "1 if the village government is held by elected representatives",
-    "gentry_power": "collective power of the gentry",
+    "gentry_power_end": "collective power of the gentry",
     "quota_recruits": "army recruits delivered / demanded",
     "quota_grain": "public grain delivered / demanded",
     "quota_bonds": "national-salvation bonds delivered / demanded",
     "quota_shoes": "army shoes delivered / demanded",
     "party_size": "Party members in the village",
-    "bad_element_share": "share of Party members in the village who are bad elements",
+    "bad_element_share_end": "share of Party members in the village who are bad elements",
     "activists": "activists in the village",
     "women_organized": "share of working-age women present who are active members",
     "measures_won": "welfare measures won",
@@ -56,7 +59,8 @@ BOUNDS: dict[str, tuple[float, float | None]] = {
 Confidence intervals are truncated to it."""
 
 
-_PERCENT = {"government_elected", "women_organized", "bad_element_share"}
+_PERCENT = {"government_elected", "women_organized", "nominal_membership_end",
+            "bad_element_share_end"}
 
 
 def is_share(outcome: str) -> bool:
@@ -65,8 +69,13 @@ def is_share(outcome: str) -> bool:
             or outcome.startswith(("share_", "quota_")) or outcome in _PERCENT)
 
 
+class ReportedVillage(VillageLike, Protocol):
+    """A village with its branch, whose record the outcomes read."""
 
-def snapshot(model: VillageModel) -> dict[str, float | int]:
+    branch: Branch
+
+
+def snapshot(model: ReportedVillage) -> dict[str, float | int]:
     """All outcomes of the model's current week."""
     s = model.village
     n0 = s.n
@@ -91,20 +100,20 @@ def snapshot(model: VillageModel) -> dict[str, float | int]:
         "share_active": float(active),
         "share_intermediate": float(intermediate),
         "share_backward": float(backward),
-        "nominal_membership": int((adults & (s.membership == NOMINAL)).sum()) / n_adults,
+        "nominal_membership_end": int((adults & (s.membership == NOMINAL)).sum()) / n_adults,
         "active_membership": s.active_member_share(),
         "mean_grievance": float(np.dot(s.grievance, present)) / denom,
         "mean_trust": float(np.dot(s.trust, present)) / denom,
         "mean_consciousness": float(np.dot(s.consciousness, present)) / denom,
         "mean_fear": float(np.dot(s.fear, present)) / denom,
         "government_elected": int(model.government.elected),
-        "gentry_power": float(model.government.gentry_power),
+        "gentry_power_end": float(model.government.gentry_power),
         "quota_recruits": book.fulfilment("recruits"),
         "quota_grain": book.fulfilment("grain"),
         "quota_bonds": book.fulfilment("bonds"),
         "quota_shoes": book.fulfilment("shoes"),
         "party_size": n_party,
-        "bad_element_share": int((party & s.bad_element).sum()) / max(n_party, 1),
+        "bad_element_share_end": int((party & s.bad_element).sum()) / max(n_party, 1),
         "activists": int((present & (s.role == ACTIVIST)).sum()),
         "women_organized": int((women & (s.membership == ACTIVE)).sum())
         / max(int(women.sum()), 1),

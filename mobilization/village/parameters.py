@@ -21,6 +21,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 HORIZON_WEEKS = 104
 """Default horizon: two years. The base areas of north China were set up in 1938 and
 Chen Yun reports in November 1939 ("the Party branches were set up only recently")."""
@@ -186,38 +188,82 @@ def defaults() -> dict[str, Any]:
     return resolve({})
 
 
+_INTEGERS = (int, np.integer)
+_NUMBERS = (int, float, np.integer, np.floating)
+_BOOLS = (bool, np.bool_)
+
+
+def _show(value: Any) -> str:
+    """``repr`` of a refused value, shortened (a 400-digit number fills no screen)."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 def _check_value(p: Param, value: Any) -> Any:
+    """``value`` as a plain Python value of ``p``'s kind, or ``ValueError`` naming ``p``.
+
+    One rule for every parameter: Python and NumPy *scalars* of the right kind are
+    accepted (a whole float for an integer, an integer for a float, 0 or 1 for a boolean);
+    arrays of any shape (0-d too), strings for numbers, ``None``, non-finite and
+    out-of-range values are refused with the parameter's name and allowed range.
+    """
     if value is None:
         raise ValueError(f"{p.name} must be {_expected(p)}; got None")
-    if p.kind is str:
-        if value not in p.choices:
-            raise ValueError(
-                f"{p.name} must be one of {', '.join(p.choices)}; got {value!r}"
-            )
-        return value
-    if p.kind is bool:
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, int | float) and value in (0, 1):
-            return bool(value)
-        raise ValueError(f"{p.name} must be true or false; got {value!r}")
-    if isinstance(value, str | bytes):
-        raise ValueError(f"{p.name} must be a number in {p.range_text()}; got {value!r}")
-    try:
-        num = float(value)
-    except (TypeError, ValueError):
+    if isinstance(value, np.ndarray):
         raise ValueError(
-            f"{p.name} must be a number in {p.range_text()}; got {value!r}"
-        ) from None
-    if isinstance(value, bool) or not math.isfinite(num):
-        raise ValueError(f"{p.name} must be a number in {p.range_text()}; got {value!r}")
-    if p.kind is int:
+            f"{p.name} must be a single value ({_expected(p)}), not an array; got {_show(value)}")
+    if p.kind is str:
+        if not isinstance(value, str) or value not in p.choices:
+            raise ValueError(f"{p.name} must be one of {', '.join(p.choices)}; got {_show(value)}")
+        return str(value)
+    if p.kind is bool:
+        if isinstance(value, _BOOLS):
+            return bool(value)
+        if isinstance(value, _NUMBERS) and value in (0, 1):
+            return bool(value)
+        raise ValueError(f"{p.name} must be true or false; got {_show(value)}")
+    if isinstance(value, _BOOLS) or not isinstance(value, _NUMBERS):
+        raise ValueError(f"{p.name} must be a number in {p.range_text()}; got {_show(value)}")
+    num: int | float = int(value) if isinstance(value, _INTEGERS) else float(value)
+    if isinstance(num, float) and not math.isfinite(num):
+        raise ValueError(f"{p.name} must be a number in {p.range_text()}; got {_show(value)}")
+    if p.kind is int and isinstance(num, float):
         if num != int(num):
-            raise ValueError(f"{p.name} must be a whole number in {p.range_text()}; got {value!r}")
+            raise ValueError(
+                f"{p.name} must be a whole number in {p.range_text()}; got {_show(value)}")
         num = int(num)
-    if not (p.low <= num <= p.high):
-        raise ValueError(f"{p.name} must be in {p.range_text()}; got {value!r}")
-    return num
+    if not (p.low <= num <= p.high):  # int against float bounds compares exactly
+        raise ValueError(f"{p.name} must be in {p.range_text()}; got {_show(value)}")
+    return int(num) if p.kind is int else float(num)
+
+
+def check_record(record: Any) -> bool:
+    """``record`` (keep the weekly DataCollector rows) as a plain ``bool``."""
+    if not isinstance(record, _BOOLS):
+        raise ValueError(f"record must be true or false; got {_show(record)}")
+    return bool(record)
+
+
+RNG_TEXT = "None, a whole number >= 0, or a numpy.random Generator, BitGenerator or SeedSequence"
+
+
+def check_weeks(weeks: Any, name: str = "weeks") -> int:
+    """A number of weeks to run (or a horizon) as a plain ``int`` in [1, 5200]."""
+    if isinstance(weeks, _BOOLS) or not isinstance(weeks, _INTEGERS) or not 1 <= weeks <= 5200:
+        raise ValueError(f"{name} must be a whole number in [1, 5200]; got {_show(weeks)}")
+    return int(weeks)
+
+
+def check_rng(rng: Any) -> Any:
+    """``rng`` as Mesa takes it: ``None``, a plain ``int`` >= 0 (a NumPy integer becomes
+    one, so the stdlib generator Mesa seeds from it accepts it), or a NumPy generator,
+    bit generator or seed sequence; otherwise ``ValueError`` naming ``rng``."""
+    if rng is None or isinstance(
+            rng, np.random.Generator | np.random.BitGenerator | np.random.SeedSequence):
+        return rng
+    if isinstance(rng, _INTEGERS) and not isinstance(rng, _BOOLS) and rng >= 0:
+        return int(rng)
+    raise ValueError(f"rng must be {RNG_TEXT}; got {_show(rng)}")
 
 
 def _expected(p: Param) -> str:

@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-import numbers
 from typing import Any
 
 import pandas as pd
 
 from .model import VillageModel
-from .parameters import HORIZON_WEEKS
+from .parameters import HORIZON_WEEKS, check_weeks
 
-
-def _check_weeks(weeks: Any) -> int:
-    if isinstance(weeks, bool) or not isinstance(weeks, numbers.Integral) or not (
-        1 <= weeks <= 5200
-    ):
-        raise ValueError(f"weeks must be a whole number in [1, 5200]; got {weeks!r}")
-    return int(weeks)
+_check_weeks = check_weeks  # the name district.model and experiments.compare import
 
 
 def run_model(weeks: int = HORIZON_WEEKS, rng: Any = None, **params: Any) -> VillageModel:
-    """Build a village and run it for ``weeks`` weeks; returns the model."""
-    weeks = _check_weeks(weeks)
-    model = VillageModel(rng=rng, **params)
+    """Build a village with horizon ``weeks`` and run it there; returns the model (whose
+    ``running`` is then False)."""
+    weeks = check_weeks(weeks)
+    model = VillageModel(rng=rng, weeks=weeks, **params)
     for _ in range(weeks):
         model.step()
     return model
