@@ -114,3 +114,22 @@ def test_plots_does_not_import_compare() -> None:
     tree = ast.parse(Path(plots.__file__).read_text())
     imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
     assert not any(m and m.endswith("compare") for m in imported)
+
+
+def test_compare_on_a_dask_cluster(tmp_path: Path,
+                                   capsys: pytest.CaptureFixture[str]) -> None:
+    import logging
+    import subprocess
+    import sys
+
+    distributed = pytest.importorskip("distributed")
+    code, local, _ = run(tmp_path / "local", capsys=capsys)
+    assert code == 0
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None, silence_logs=logging.ERROR) as c:
+        proc = subprocess.run([sys.executable, "-m", "mobilization", "compare", *SMALL,
+                               "--out", str(tmp_path / "dask"), "--scheduler",
+                               c.scheduler_address, "--json"], cwd=tmp_path,
+                              capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == json.loads(local)
