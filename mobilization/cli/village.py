@@ -13,6 +13,8 @@ from typing import Any
 from ..village.parameters import METHODS, PARAMETERS, PRESETS, defaults, resolve
 from .common import (
     NO_PROGRESS,
+    PROG,
+    SCHEDULER,
     SEED,
     SETTING,
     WEEKS,
@@ -40,15 +42,18 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Run welfare-first and quota-only villages with common random numbers "
                     "(replication r of both methods uses the same seed); print each outcome "
                     "with its mean and 95% confidence interval and the target checks; write "
-                    "summary.json, runs.parquet and compare.png.")
+                    "summary.json, runs.parquet and compare.png. The runs are a sweep stored "
+                    "in DIR (manifest.json, parts/, series/): running the same command again "
+                    "resumes; a different design in DIR is refused.")
     c.add_argument("--replications", type=whole(2), default=100, metavar="N",
                    help="villages per method (default 100, at least 2)")
     c.add_argument("--weeks", **WEEKS)
     c.add_argument("--seed", **SEED)
     c.add_argument("--workers", **WORKERS)
+    c.add_argument("--scheduler", **SCHEDULER)
     c.add_argument("--set", **SETTING)
     c.add_argument("--out", default="results/compare", type=Path, metavar="DIR",
-                   help="output directory (default results/compare)")
+                   help="output directory (default results/compare); running again resumes")
     c.add_argument("--json", action="store_true",
                    help="print summary.json to stdout instead of the tables")
     c.add_argument("--no-progress", **NO_PROGRESS)
@@ -143,9 +148,16 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     overrides = parse_sets(args.sets)
     cmp.validate(args.replications, args.weeks, args.seed, args.workers, overrides)
-    args.out.mkdir(parents=True, exist_ok=True)  # fail on a bad --out before the runs
-    result = cmp.compare(args.replications, args.weeks, args.seed, args.workers, overrides,
-                         progress=not args.no_progress)
+    try:
+        result = cmp.compare(args.replications, args.weeks, args.seed, args.workers,
+                             overrides, progress=not args.no_progress, out=args.out,
+                             scheduler=args.scheduler)
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted; the finished runs are in {args.out}: run the same "
+              "command again to resume", file=sys.stderr)
+        return 130
+    if result.skipped:
+        print(f"resumed: {result.skipped} runs were already in {args.out}", file=sys.stderr)
     files = result.write(args.out)
     if args.json:
         sys.stdout.write(result.summary_json())

@@ -175,11 +175,17 @@ def pilot_villages(gentry_power: np.ndarray, n_pilots: int) -> np.ndarray:
     return np.sort(order[np.minimum(ranks, n - 1)])
 
 
-def simulate_district(weeks: int = 104, rng: Any = None, **params: Any) -> dict[str, float]:
-    """Run one district and return its end-of-run outcomes."""
+def run_district(weeks: int = 104, rng: Any = None, **params: Any) -> DistrictModel:
+    """Build a district and run it for ``weeks`` weeks; returns the model (its
+    DataCollector holds the weekly outcomes)."""
     from ..village.run import _check_weeks
 
     model = DistrictModel(rng=rng, **params)
     for _ in range(_check_weeks(weeks)):
         model.step()
-    return dict(model.report)
+    return model
+
+
+def simulate_district(weeks: int = 104, rng: Any = None, **params: Any) -> dict[str, float]:
+    """Run one district and return its end-of-run outcomes."""
+    return dict(run_district(weeks, rng, **params).report)

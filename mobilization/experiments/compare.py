@@ -1,55 +1,47 @@
 """The headline comparison: both branch methods over many replicated villages.
 
-Common random numbers: replication ``r`` of both methods runs with the same integer seed,
-``SeedSequence(seed).spawn(replications)[r].generate_state(1)[0]``, so the two methods meet
-the same villagers, gentry and chance events, and the difference between them is the
-method. A run depends only on ``(seed, replication)`` and its parameters, never on the
-order in which runs happen or on the worker process that runs them.
+The comparison is an experiment like any other, built in code (:func:`experiment`): a grid
+over ``branch_method`` with common random numbers, replication ``r`` of both methods
+running with the same integer seed, ``SeedSequence(seed).spawn(replications)[r]
+.generate_state(1)[0]`` (:func:`replication_seeds`), so the two methods meet the same
+villagers, gentry and chance events, and the difference between them is the method. It
+keeps the weekly :data:`SERIES` of every run for the figure.
 
-Several workers use a process pool with the platform's default start method (``fork`` on
-Linux with Python 3.12, ``spawn`` on macOS and Windows). Where it is not ``fork``, a script
-that calls :func:`compare` with several workers must do so under
-``if __name__ == "__main__":``, as for any ``multiprocessing`` code.
+It runs on the sweep engine (:func:`mobilization.experiments.sweep.sweep`) into a store,
+so it is resumable (running it again into the same directory runs only the missing runs;
+a different design is refused), runs in this process, a local process pool or on a Dask
+cluster, and its result does not depend on where or in what order runs happen.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import os
-import signal
-import sys
-from collections.abc import Sequence
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor
-from concurrent.futures import wait as _wait_futures
+import tempfile
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from tqdm import tqdm
 
 from ..village.outcomes import BOUNDS, OUTCOMES
 from ..village.parameters import HORIZON_WEEKS, resolve
-from ..village.run import _check_weeks, run_model
+from ..village.run import _check_weeks
+from .design import Experiment, Point
 from .stats import describe
 from .targets import check_targets
 
 METHODS: tuple[str, ...] = ("welfare-first", "quota-only")
-"""The two presets compared, in reporting order."""
+"""The two presets compared, in reporting order (point ``i`` runs ``METHODS[i]``)."""
 
 SERIES: tuple[str, ...] = ("recruitment_rate", "army_rate", "salvation_rate")
 """Weekly outcomes kept for every run (for the recruitment-over-time figure)."""
 
 DEFAULT_SEED = 20241103
-
-MAX_CHUNK = 10
-"""Most runs sent to a worker at once."""
-
-# One unit of work: (method, replication, seed, weeks, overrides).
-Task = tuple[str, int, int, int, dict[str, Any]]
-RunResult = tuple[dict[str, float | int], dict[str, np.ndarray]]
+NAME = "compare"
+"""The experiment name of a comparison (in its store's manifest)."""
 
 
 def replication_seeds(seed: int, replications: int) -> list[int]:
@@ -58,26 +50,19 @@ def replication_seeds(seed: int, replications: int) -> list[int]:
     return [int(c.generate_state(1)[0]) for c in children]
 
 
-def run_one(task: Task) -> RunResult:
-    """Run one village; returns its end-of-run outcomes and weekly :data:`SERIES` arrays.
-
-    Top-level so that worker processes can unpickle it.
-    """
-    method, _replication, seed, weeks, overrides = task
-    model = run_model(weeks, seed, **overrides, branch_method=method)
-    frame = model.datacollector.get_model_vars_dataframe()
-    weekly = {name: frame[name].to_numpy(dtype=float) for name in SERIES}
-    return model.outcomes(), weekly
-
-
-def run_chunk(tasks: Sequence[Task]) -> list[RunResult]:
-    """Run several villages in one worker call, to keep process overhead small."""
-    return [run_one(t) for t in tasks]
-
-
-def _ignore_sigint() -> None:
-    # Workers leave Ctrl-C to the parent, which cancels the pending work.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def experiment(replications: int = 100, weeks: int = HORIZON_WEEKS, seed: int = DEFAULT_SEED,
+               overrides: dict[str, Any] | None = None) -> Experiment:
+    """The comparison as an experiment: one design point per method in :data:`METHODS`,
+    ``overrides`` fixed for both, common seeds (as :func:`replication_seeds`), and the
+    weekly :data:`SERIES` kept. Arguments are checked by :func:`validate`."""
+    overrides = dict(overrides or {})
+    points = tuple(Point(i, "", {**overrides, "branch_method": m})
+                   for i, m in enumerate(METHODS))
+    return Experiment(
+        name=NAME, weeks=weeks, replications=replications, seed=seed, seeding="common",
+        design="grid", factors=("branch_method",), points=points, subs=(), sample=None,
+        ranges={}, tables={}, description="welfare-first against quota-only "
+        "(mobilize compare)", series=SERIES, series_every=1)
 
 
 @dataclass
@@ -88,12 +73,15 @@ class CompareResult:
     ``weekly``: ``weekly[method][name]`` is a (replications x weeks+1) array of the weekly
     ``recruitment_rate``, ``army_rate`` and ``salvation_rate``; row ``r`` is replication r.
     ``summary``: JSON-ready means, standard deviations, 95% CIs and target checks.
+    ``new`` and ``skipped``: runs made now and runs found already in the store.
     """
 
     runs: pd.DataFrame
     weekly: dict[str, dict[str, np.ndarray]]
     summary: dict[str, Any]
     files: dict[str, Path] = field(default_factory=dict)
+    new: int = 0
+    skipped: int = 0
 
     @property
     def weeks(self) -> int:
@@ -132,13 +120,14 @@ class CompareResult:
 
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
+        figure = compare_figure(self.weekly, self.runs, self.weeks)
         files = {
             "summary": write_text(out / "summary.json", self.summary_json()),
             "runs": atomic_write(
                 out / "runs.parquet",
                 lambda tmp: self.runs.to_parquet(tmp, engine="pyarrow", index=False),
             ),
-            "figure": save_figure(compare_figure(self), out / "compare.png"),
+            "figure": save_figure(figure, out / "compare.png"),
         }
         self.files = files
         return files
@@ -177,47 +166,6 @@ def validate(
     return {name: resolved[0][name] for name in overrides}
 
 
-def _execute(tasks: list[Task], workers: int, progress: bool) -> list[RunResult]:
-    """Run ``tasks`` (in this process if ``workers == 1``) and return results in order."""
-    results: list[RunResult | None] = [None] * len(tasks)
-    bar_args = {"total": len(tasks), "desc": "villages", "unit": "run", "file": sys.stderr,
-                "disable": not progress}
-    if workers == 1:
-        with tqdm(**bar_args) as bar:
-            for i, task in enumerate(tasks):
-                results[i] = run_one(task)
-                bar.update(1)
-    else:
-        # Several chunks per worker balance the load; a chunk of a few runs keeps pickling
-        # and scheduling overhead small next to the runs themselves, and short enough that
-        # Ctrl-C (which lets running chunks finish) returns within seconds.
-        size = max(1, min(math.ceil(len(tasks) / (workers * 8)), MAX_CHUNK))
-        starts = range(0, len(tasks), size)
-        executor = ProcessPoolExecutor(max_workers=min(workers, len(starts)),
-                                       initializer=_ignore_sigint)
-        try:
-            # With the fork start method every worker is started by the first submit: do it
-            # before tqdm starts its monitor thread (forking a threaded process is unsafe).
-            futures = {executor.submit(run_chunk, tasks[i:i + size]): i for i in starts}
-            with tqdm(**bar_args) as bar:
-                pending = set(futures)
-                while pending:
-                    done, pending = _wait_futures(pending, return_when=FIRST_COMPLETED)
-                    for fut in done:
-                        chunk = fut.result()
-                        i = futures[fut]
-                        results[i:i + len(chunk)] = chunk
-                        bar.update(len(chunk))
-        except BaseException:
-            # Ctrl-C or a failing run: drop the queued chunks instead of finishing them.
-            executor.shutdown(wait=False, cancel_futures=True)
-            raise
-        executor.shutdown(wait=True)
-    if any(r is None for r in results):
-        raise RuntimeError("some runs returned no result")
-    return results  # type: ignore[return-value]
-
-
 def compare(
     replications: int = 100,
     weeks: int = HORIZON_WEEKS,
@@ -225,41 +173,79 @@ def compare(
     workers: int | None = None,
     overrides: dict[str, Any] | None = None,
     progress: bool = True,
+    out: str | os.PathLike[str] | None = None,
+    scheduler: str | None = None,
 ) -> CompareResult:
     """Run both branch methods for ``replications`` villages each, with common random
     numbers, and summarize every outcome with mean, sd and Student-t 95% CI.
 
     ``overrides`` are parameter values applied to both methods (not ``branch_method``).
-    ``workers``: 1 runs in this process; otherwise a process pool of ``workers`` (default:
-    all cores). Arguments are validated before any process starts; bad ones raise
-    ``ValueError``. The result does not depend on ``workers``.
+    The runs go through :func:`~mobilization.experiments.sweep.sweep` into the store
+    ``out`` (resumable: a rerun runs only the missing runs; a different design there is
+    refused); with ``out=None`` into a temporary store, discarded after reading.
+    ``workers``: 1 runs in this process, otherwise a process pool (default: all cores);
+    ``scheduler``: a Dask scheduler's address instead. Arguments are validated before any
+    process starts; bad ones raise ``ValueError``. The result depends on neither.
     """
-    overrides = validate(replications, weeks, seed, workers, overrides)
-    replications, seed = int(replications), int(seed)
-    n_workers = workers if workers is not None else (os.cpu_count() or 1)
-    seeds = replication_seeds(seed, replications)
-    tasks: list[Task] = [
-        (method, r, s, weeks, overrides) for r, s in enumerate(seeds) for method in METHODS
-    ]
-    results = _execute(tasks, n_workers, progress)
+    from .store import Store
+    from .sweep import sweep
 
-    rows = []
-    weekly: dict[str, dict[str, np.ndarray]] = {
-        m: {name: np.empty((replications, weeks + 1)) for name in SERIES} for m in METHODS
-    }
-    for (method, r, s, _w, _o), (outcomes, series) in zip(tasks, results, strict=True):
-        rows.append({"method": method, "replication": r, "seed": s, **outcomes})
-        for name in SERIES:
-            weekly[method][name][r] = series[name]
-    runs = pd.DataFrame(rows, columns=["method", "replication", "seed", *OUTCOMES])
+    overrides = validate(replications, weeks, seed, workers, overrides)
+    design = experiment(int(replications), weeks, int(seed), overrides)
+    if out is None:
+        with tempfile.TemporaryDirectory(prefix="mobilize-compare-") as tmp:
+            return compare(replications, weeks, seed, workers, overrides, progress,
+                           Path(tmp) / NAME, scheduler)
+    done = sweep(design, out, workers=workers, scheduler=scheduler, progress=progress)
+    if done.failed:
+        first = done.runs.loc[done.runs["status"] == "failed", "error"].iloc[0]
+        raise RuntimeError(f"{done.failed} of {len(done.runs)} runs failed; first error: "
+                           f"{first} (see {Path(out) / 'parts'})")
+    result = result_of(done.runs, Store(out).read_series(), design, overrides)
+    result.new, result.skipped = done.new, done.skipped
+    return result
+
+
+@cache
+def _whole_outcomes() -> tuple[str, ...]:
+    # Outcomes that are counts (ints in a run): runs.parquet keeps them as integers.
+    from ..village.run import simulate
+
+    return tuple(k for k, v in simulate(1, 0).items() if isinstance(v, int | np.integer))
+
+
+def result_of(rows: pd.DataFrame, series: pd.DataFrame, design: Experiment,
+              overrides: dict[str, Any]) -> CompareResult:
+    """The comparison's result from its store: the runs (as :meth:`Store.read`) and their
+    weekly series (as :meth:`Store.read_series`) of the design :func:`experiment` made."""
+    from .store import param_column
+
+    method = rows["point"].map(dict(enumerate(METHODS)))
+    if not (method == rows[param_column("branch_method")].astype(str)).all():
+        raise ValueError("the store's points are not the comparison's methods")
+    runs = pd.DataFrame({"method": method.astype(object),
+                         "replication": rows["replication"].astype("int64"),
+                         "seed": rows["seed"].astype("int64"),
+                         **{name: rows[name] for name in OUTCOMES}})
     runs = runs.sort_values(["method", "replication"], key=_method_order, kind="stable")
     runs = runs.reset_index(drop=True)
-    runs["seed"] = runs["seed"].astype("int64")
+    for name in _whole_outcomes():
+        runs[name] = runs[name].round().astype("int64")
+
+    weeks, replications = design.weeks, design.replications
+    weekly: dict[str, dict[str, np.ndarray]] = {}
+    for point, m in enumerate(METHODS):
+        rows_m = series[series["point"] == point].sort_values(["replication", "week"])
+        if len(rows_m) != replications * (weeks + 1):
+            raise ValueError(f"the store holds {len(rows_m)} weekly rows of {m}; expected "
+                             f"{replications} x {weeks + 1}")
+        weekly[m] = {name: rows_m[name].to_numpy(float).reshape(replications, weeks + 1)
+                     for name in SERIES}
 
     summary: dict[str, Any] = {
         "weeks": weeks,
         "replications": replications,
-        "seed": seed,
+        "seed": design.seed,
         "overrides": overrides,
         "methods": {
             m: {name: describe(runs.loc[runs["method"] == m, name].to_numpy(float),

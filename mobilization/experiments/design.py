@@ -54,6 +54,9 @@ class Run:
     params: dict[str, Any]
     extra: dict[str, float]
     model: str = "village"
+    series: tuple[str, ...] = ()
+    """Outcomes to keep every ``series_every`` weeks (empty: end-of-run values only)."""
+    series_every: int = 1
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,9 @@ class Experiment:
     path: Path | None = None
     description: str = ""
     model: str = "village"
+    series: tuple[str, ...] = ()
+    """Outcomes kept over time, every ``series_every`` weeks (``[experiment] series``)."""
+    series_every: int = 1
 
     @property
     def kind(self) -> Kind:
@@ -108,10 +114,12 @@ class Experiment:
             full = self.kind.resolve(p.params)
             for r in range(self.replications):
                 seed = self.seed_of(p.index, r)
-                out.append(Run(run_id=run_id(p.index, full, p.extra, r, seed, self.weeks),
-                               point=p.index, sub=p.sub, replication=r, seed=seed,
-                               weeks=self.weeks, params=p.params, extra=p.extra,
-                               model=self.model))
+                key = run_id(p.index, full, p.extra, r, seed, self.weeks,
+                             self.series, self.series_every)
+                out.append(Run(run_id=key, point=p.index, sub=p.sub, replication=r,
+                               seed=seed, weeks=self.weeks, params=p.params, extra=p.extra,
+                               model=self.model, series=self.series,
+                               series_every=self.series_every))
         return out
 
     def fingerprint(self) -> str:
@@ -129,6 +137,8 @@ class Experiment:
             "description": self.description,
             "source": str(self.path) if self.path else None,
             "weeks": self.weeks,
+            "series": list(self.series),
+            "series_every": self.series_every,
             "replications": self.replications,
             "seed": self.seed,
             "seeding": self.seeding,
@@ -149,13 +159,20 @@ class Experiment:
 
 
 def run_id(point: int, params: dict[str, Any], extra: dict[str, float], replication: int,
-           seed: int, weeks: int) -> str:
+           seed: int, weeks: int, series: tuple[str, ...] = (), series_every: int = 1) -> str:
     """The key of a run: a hash of its design point, full (resolved) parameters,
     replication, seed and horizon. Changing a default changes the key, so stale results
-    are never reused; the point keeps apart two points that resolve alike."""
-    text = json.dumps({"point": point, "params": params, "extra": extra,
-                       "replication": replication, "seed": seed, "weeks": weeks},
-                      sort_keys=True)
+    are never reused; the point keeps apart two points that resolve alike.
+
+    The series a run keeps are part of what it produces, so asking for series (or other
+    ones, or another ``series_every``) changes the key: a store made without them is a
+    different design, refused rather than resumed with runs that lack their series. Runs
+    without series keep the keys they always had."""
+    key: dict[str, Any] = {"point": point, "params": params, "extra": extra,
+                           "replication": replication, "seed": seed, "weeks": weeks}
+    if series:
+        key |= {"series": list(series), "series_every": series_every}
+    text = json.dumps(key, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 

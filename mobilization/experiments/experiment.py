@@ -9,6 +9,8 @@ directory); those belong to the command line. The shape::
     replications = 50
     seed = 12345
     seeding = "common"     # optional: "common" (grids) or "independent" (samples)
+    series = ["recruitment_rate", "army_rate"]   # optional: outcomes kept over time
+    series_every = 1       # optional: keep them every k weeks, k in [1, weeks]
 
     [fixed]                # parameters held fixed
     branch_method = "welfare-first"
@@ -45,6 +47,13 @@ parameters (common random numbers). With ``"independent"`` (the default for samp
 designs, as sensitivity analysis needs) point ``i``, replication ``r`` uses
 ``SeedSequence(seed, spawn_key=(i, r))``. Either way a run's seed depends only on its point
 and replication.
+
+``series`` names outcomes of the model (``mobilize params`` lists a village's; a district's
+are its own) to keep over time as well as at the end: every ``series_every`` weeks from week
+0, and always at the last week, so a series ends at the run's end-of-run value. They are
+stored beside the run rows, in ``DIR/series/*.parquet`` (long form: one row per run and
+week), and ``mobilize report`` draws them. The series are part of what a run produces: asking
+for them changes the run ids, so a store made without them is a different design.
 
 Everything is checked before anything runs: an unknown parameter, a value out of range or a
 malformed table raises :class:`ExperimentError`, whose message names the file, the line and
@@ -83,7 +92,7 @@ __all__ = ["DUMMY", "Experiment", "ExperimentError", "Locator", "Point", "Run", 
 _TABLES = {"experiment", "fixed", "grid", "sample", "ranges", "sub", "analysis",
            "calibrate", "targets"}
 _EXPERIMENT_KEYS = {"name", "description", "weeks", "replications", "seed", "seeding",
-                    "model"}
+                    "model", "series", "series_every"}
 _SAMPLE_KEYS = {"method", "n", "dummy", "num_levels"}
 _SUB_KEYS = {"name", "fixed", "grid"}
 
@@ -192,6 +201,7 @@ def parse(text: str, path: str | os.PathLike[str] | None = None) -> Experiment:
         raise loc.error(f"must be one of {', '.join(KINDS)}; got {model!r}", "experiment",
                         "model")
     loc.kind = KINDS[model]
+    series, series_every = _series(loc, head, weeks)
 
     if "grid" in data and "sample" in data:
         raise loc.error("an experiment has either a [grid] or a [sample], not both", "sample")
@@ -280,7 +290,28 @@ def parse(text: str, path: str | os.PathLike[str] | None = None) -> Experiment:
         seeding=seeding, design=design, factors=tuple(factors), points=tuple(points),
         subs=tuple(s[0] for s in subs if s[0]), sample=sample, ranges=ranges,
         tables=tables, path=path, description=description, model=model,
+        series=series, series_every=series_every,
     )
+
+
+def _series(loc: Locator, head: dict[str, Any], weeks: int) -> tuple[tuple[str, ...], int]:
+    """``[experiment] series`` and ``series_every``: outcomes of the kind, each once, and a
+    step in [1, weeks]."""
+    names = head.get("series", [])
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        raise loc.error("must be a list of outcome names", "experiment", "series")
+    for name in names:
+        if name not in loc.kind.outcomes:
+            raise loc.error(f"{name!r} is not an outcome of a {loc.kind.name} (allowed: "
+                            f"{', '.join(loc.kind.outcomes)})", "experiment", "series")
+    if len(set(names)) != len(names):
+        raise loc.error("names an outcome twice", "experiment", "series")
+    if "series_every" in head and not names:
+        raise loc.error("needs a list of outcomes in series", "experiment", "series_every")
+    every = _whole(loc, "experiment", "series_every", head.get("series_every", 1), 1, weeks)
+    if names and loc.kind.simulate_series is None:  # pragma: no cover - both kinds keep them
+        raise loc.error(f"a {loc.kind.name} keeps no series", "experiment", "series")
+    return tuple(names), every
 
 
 def _describe(params: dict[str, Any]) -> str:

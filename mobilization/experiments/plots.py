@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -21,9 +20,6 @@ from ..village.outcomes import BOUNDS
 from .files import atomic_write
 from .stats import mean_ci_columns
 from .targets import TARGETS, Band
-
-if TYPE_CHECKING:
-    from .compare import CompareResult
 
 COLOURS = {"welfare-first": "#c0392b", "quota-only": "#2c3e50"}
 """One colour per method, used in every figure."""
@@ -53,29 +49,33 @@ def _target_band(method: str) -> Band | None:
     return None
 
 
-def compare_figure(result: CompareResult) -> Figure:
+def compare_figure(weekly: dict[str, dict[str, np.ndarray]], runs: pd.DataFrame,
+                   weeks: int) -> Figure:
     """Two panels: (a) mean recruitment rate by week with a 95% band for each method;
     (b) the final recruitment rate of every replication for each method.
 
+    ``weekly[method]["recruitment_rate"]`` is a (replications x weeks+1) array and ``runs``
+    has one row per run with ``method`` and ``recruitment_rate`` (as a comparison's
+    ``CompareResult``; taking its parts keeps this module free of the comparison's).
     The shaded strips at the right edge of (a) and behind (b) are the target ranges.
     """
     fig = _new_figure(11.0, 4.6)
     ax_t, ax_d = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.6, 1.0]})
-    methods = list(result.weekly)
-    n = result.replications
+    methods = list(weekly)
+    n = len(next(iter(weekly.values()))["recruitment_rate"]) if weekly else 0
 
     for method in methods:
         colour = COLOURS.get(method)
-        series = result.weekly[method]["recruitment_rate"]
+        series = weekly[method]["recruitment_rate"]
         mean, low, high = mean_ci_columns(series, bounds=BOUNDS["recruitment_rate"])
-        weeks = np.arange(series.shape[1])
-        ax_t.fill_between(weeks, low, high, color=colour, alpha=0.25, linewidth=0)
-        ax_t.plot(weeks, mean, color=colour, linewidth=2, label=f"{method} (mean, 95% CI)")
+        week = np.arange(series.shape[1])
+        ax_t.fill_between(week, low, high, color=colour, alpha=0.25, linewidth=0)
+        ax_t.plot(week, mean, color=colour, linewidth=2, label=f"{method} (mean, 95% CI)")
         band = _target_band(method)
         if band is not None:
             ax_t.axhspan(band.low, band.high, xmin=0.97, xmax=1.0, color=colour, alpha=0.35,
                          linewidth=0, label=f"{method} target range")
-    ax_t.set_xlim(0, result.weeks)
+    ax_t.set_xlim(0, weeks)
     ax_t.set_ylim(bottom=0)
     ax_t.yaxis.set_major_formatter(_pct())
     ax_t.set_xlabel("week")
@@ -85,7 +85,7 @@ def compare_figure(result: CompareResult) -> Figure:
     ax_t.grid(alpha=0.3)
 
     rng = np.random.default_rng(0)  # jitter only; fixed so the figure is reproducible
-    finals = result.runs
+    finals = runs
     for i, method in enumerate(methods):
         colour = COLOURS.get(method)
         values = finals.loc[finals["method"] == method, "recruitment_rate"].to_numpy(float)
@@ -110,13 +110,13 @@ def compare_figure(result: CompareResult) -> Figure:
     ax_d.set_xlim(-0.6, len(methods) - 0.4)
     ax_d.set_ylim(bottom=0)
     ax_d.yaxis.set_major_formatter(_pct())
-    ax_d.set_ylabel(f"recruitment rate at week {result.weeks}")
+    ax_d.set_ylabel(f"recruitment rate at week {weeks}")
     ax_d.set_title("(b) final recruitment, one dot per village")
     ax_d.legend(loc="upper right", frameon=False)
     ax_d.grid(axis="y", alpha=0.3)
 
     fig.suptitle(f"Welfare-first vs quota-only branches: {n} replications per method, "
-                 f"{result.weeks} weeks, common random numbers")
+                 f"{weeks} weeks, common random numbers")
     return fig
 
 

@@ -7,6 +7,10 @@ confidence interval over the ok runs (truncated to the outcome's range, as
 :func:`mobilization.experiments.stats.mean_ci`). Failed runs are counted, never averaged.
 
 The figures follow the shape of the design (:mod:`mobilization.experiments.report_figures`).
+
+A store that keeps series (``[experiment] series``) also gets ``series_summary.csv``: one
+row per design point and kept week, with each series' mean and 95% CI over the point's
+runs, and ``report_series.png``, the means with their bands over time.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from .report_figures import (
     _plain,
     _value_text,
     report_figures,
+    series_figure,
     shape,
 )
 from .stats import _truncate
@@ -41,6 +46,8 @@ from .store import Store, param_column
 
 LEVEL = 0.95
 SUMMARY = "summary.csv"
+SERIES_SUMMARY = "series_summary.csv"
+SERIES_FIGURE = "report_series.png"
 TABLE_ROWS = 30
 """Design points printed in full; a bigger design prints the first and last few."""
 
@@ -149,6 +156,43 @@ def summarize(runs: pd.DataFrame, design: dict[str, Any]) -> pd.DataFrame:
     return pd.concat([frame, stats], axis=1)
 
 
+def _mean_ci(grouped: Any, outcome: str, bounds: Any) -> dict[str, np.ndarray]:
+    """Mean and truncated Student-t 95% CI of ``outcome`` per group (NaN below 2 runs)."""
+    n = grouped[outcome].count().to_numpy(int)
+    mean = grouped[outcome].mean().to_numpy(float)
+    sd = grouped[outcome].std(ddof=1).to_numpy(float)
+    few = n < 2
+    t = np.full(n.shape, np.nan)
+    t[~few] = _scipy_stats.t.ppf(0.5 + LEVEL / 2, n[~few] - 1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        half = t * sd / np.sqrt(n)
+    low, high = _truncate(mean - half, mean + half, bounds)
+    return {f"{outcome}_mean": mean, f"{outcome}_ci_low": np.where(few, np.nan, low),
+            f"{outcome}_ci_high": np.where(few, np.nan, high)}
+
+
+def summarize_series(series: pd.DataFrame, summary: pd.DataFrame,
+                     design: dict[str, Any]) -> pd.DataFrame:
+    """One row per design point and kept week of a store's series (as
+    :meth:`Store.read_series`): the point's identifying columns from ``summary`` (point,
+    sub, branch method, factors), ``week``, ``n`` (runs) and for each series
+    ``<outcome>_mean``, ``_ci_low`` and ``_ci_high`` (as in :func:`summarize`: truncated
+    to the outcome's range, NaN with fewer than two runs)."""
+    design = _design(design)
+    kind = kind_of(design.get("model"))
+    names = [c for c in design.get("series", []) if c in series]
+    grouped = series.groupby(["point", "week"], sort=True)
+    keys = grouped.size()
+    frame = pd.DataFrame({"point": keys.index.get_level_values("point").to_numpy(),
+                          "week": keys.index.get_level_values("week").to_numpy(),
+                          "n": keys.to_numpy()})
+    for outcome in names:
+        for column, values in _mean_ci(grouped, outcome, kind.bounds.get(outcome)).items():
+            frame[column] = values
+    ident = summary.loc[:, :"failed"].drop(columns=["n", "failed"])
+    return ident.merge(frame, on="point", how="inner")
+
+
 # --- the report --------------------------------------------------------------------------
 def write_report(directory: str | os.PathLike[str]) -> ReportResult:
     """Summarize the sweep in ``directory``: write ``summary.csv`` and the figures there
@@ -175,6 +219,12 @@ def write_report(directory: str | os.PathLike[str]) -> ReportResult:
     files["summary"] = atomic_write(
         store.dir / SUMMARY, lambda tmp: summary.to_csv(tmp, index=False))
     figures = report_figures(summary, design)
+    series = store.read_series() if design.get("series") else None
+    if series is not None and len(series):
+        series_summary = summarize_series(series, summary, design)
+        files["series_summary"] = atomic_write(
+            store.dir / SERIES_SUMMARY, lambda tmp: series_summary.to_csv(tmp, index=False))
+        figures[SERIES_FIGURE] = series_figure(series_summary, summary, design)
     for filename, fig in figures.items():
         files[filename.removesuffix(".png")] = save_figure(fig, store.dir / filename)
 
@@ -236,5 +286,6 @@ def _number(x: float) -> str:
     return "-" if not np.isfinite(x) else f"{100 * x:.1f}%"
 
 
-__all__ = ["FIGURE", "OUTCOMES_FIGURE", "SUMMARY", "ReportResult", "report_figures", "shape",
-           "summarize", "write_report"]
+__all__ = ["FIGURE", "OUTCOMES_FIGURE", "SERIES_FIGURE", "SERIES_SUMMARY", "SUMMARY",
+           "ReportResult", "report_figures", "series_figure", "shape", "summarize",
+           "summarize_series", "write_report"]

@@ -9,6 +9,9 @@ when the method varies); the numeric factors with more than one value become *ax
 * two axes: a heat map of the mean per group, side by side on one colour scale;
 * more axes, or a sampled design (LHS, Sobol, Morris): the point means against each
   factor, a scatter (sensitivity indices are ``mobilize sensitivity``'s job).
+
+A design that keeps series gets one more figure (:func:`series_figure`): each series' mean
+over time with its 95% band, one line per design point, coloured by group as above.
 """
 
 from __future__ import annotations
@@ -407,4 +410,72 @@ def _scatter_figure(groups: list[_Group], factors: list[str], name: str, caption
         axes[0].legend(frameon=False, fontsize="small")
     fig.suptitle(f"{name}: mean recruitment rate of each design point against each factor "
                  f"({design.get('design')} design)\n{caption}", fontsize="medium")
+    return fig
+
+
+SERIES_LINES = 12
+"""Most design points drawn in the series figure (evenly spaced through the design)."""
+
+
+def _shade(colour: str, k: int, n: int) -> tuple[float, ...]:
+    """The ``k``-th of ``n`` shades of ``colour``, from light to full (points of one group
+    along a numeric axis)."""
+    from matplotlib.colors import to_rgb
+
+    if n <= 1:
+        return to_rgb(colour)
+    mix = 0.6 * (1 - k / (n - 1))
+    return tuple(c + (1 - c) * mix for c in to_rgb(colour))
+
+
+def series_figure(series_summary: pd.DataFrame, summary: pd.DataFrame,
+                  design: dict[str, Any]) -> Figure:
+    """One panel per series: the mean over time (line) and its 95% CI (band) per design
+    point, coloured by group as the other report figures (points of one group along a
+    numeric axis in shades of its colour). At most :data:`SERIES_LINES` points are drawn."""
+    design = _design(design)
+    names = [n for n in design.get("series", []) if f"{n}_mean" in series_summary]
+    keys, axes = _layout(summary, design)
+    groups = _groups(summary, keys)
+    lines: list[tuple[int, str, tuple[float, ...] | str, str]] = []
+    for g in groups:
+        points = g.rows.sort_values(axes) if axes else g.rows
+        for k, (_, row) in enumerate(points.iterrows()):
+            label = ", ".join([g.label] * bool(g.label) + [
+                f"{a} = {_value_text(_plain(row[a]))}" for a in axes])
+            lines.append((int(row["point"]), label or f"point {int(row['point'])}",
+                          _shade(g.colour, k, len(points)), g.linestyle))
+    if len(lines) > SERIES_LINES:
+        keep = np.unique(np.linspace(0, len(lines) - 1, SERIES_LINES).round().astype(int))
+        lines = [lines[i] for i in keep]
+    fig, panels = _panels(len(names), 4.8, 3.4)
+    by_point = dict(tuple(series_summary.groupby("point", sort=False)))
+    for ax, outcome in zip(panels, names, strict=True):
+        for point, _name, colour, style in lines:
+            rows = by_point.get(point)
+            if rows is None:
+                continue
+            week = rows["week"].to_numpy(float)
+            ax.fill_between(week, rows[f"{outcome}_ci_low"].to_numpy(float),
+                            rows[f"{outcome}_ci_high"].to_numpy(float), color=colour,
+                            alpha=0.2, linewidth=0)
+            ax.plot(week, rows[f"{outcome}_mean"].to_numpy(float), color=colour,
+                    linestyle=style, linewidth=1.8)
+        _format_axis(ax, outcome)
+        lo, _hi = BOUNDS.get(outcome, (None, None))
+        ax.set_ylim(bottom=lo if lo is not None else None)
+        ax.set_xlim(0, design.get("weeks") or None)
+        ax.set_xlabel("week")
+        ax.set_title(_label(outcome), fontsize="medium")
+        ax.grid(alpha=0.3)
+    handles = [Line2D([], [], color=c, linestyle=st, linewidth=2, label=lab)
+               for _p, lab, c, st in lines]
+    handles.append(Patch(color="grey", alpha=0.3, label="95% CI of the mean"))
+    fig.legend(handles=handles, frameon=False, loc="outside lower center",
+               ncols=min(len(handles), 4), fontsize="small")
+    every = design.get("series_every", 1)
+    fig.suptitle(f"{design.get('name', 'sweep')}: outcomes over time\nmean per design point "
+                 f"(line) and 95% confidence interval (band), every {every} week"
+                 f"{'s' if every != 1 else ''}; {_caption(summary, design)}",
+                 fontsize="medium")
     return fig

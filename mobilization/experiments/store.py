@@ -4,11 +4,18 @@ Layout of an output directory::
 
     DIR/manifest.json        the design, seeds, package versions, git commit
     DIR/parts/*.parquet      one row per finished run, in part files
+    DIR/series/*.parquet     the outcomes kept over time (``[experiment] series``), one row
+                             per run and week, in the part of the same name as the runs'
 
 Every file is written to a temporary name and moved into place (:func:`atomic_write`), so
 a part file is either complete or absent: a sweep killed at any moment loses at most the
 runs it had not yet written, never a written one, and never leaves a half file. Each run is
 written once, because a resumed sweep runs only the runs that no part file holds.
+
+The series of a part's runs are written *before* the part, under the same name in
+``series/``: a run in ``parts/`` always has its series, and a series part whose run part is
+missing (a kill between the two writes) holds runs that will run again, so reopening the
+store removes it. Each run's series is therefore stored exactly once.
 """
 
 from __future__ import annotations
@@ -39,6 +46,12 @@ RUN_COLUMNS = ("run_id", "point", "sub", "replication", "seed", "status", "error
 so a parameter's column can never be taken for an outcome's), extra factors
 (the sensitivity ``dummy``), and every outcome (NaN for a failed run)."""
 PARAM_PREFIX = "param."
+SERIES = "series"
+SERIES_KEY = "__series__"
+"""Key of a run's row that carries its series (``week`` and one array per outcome) from
+the worker to :meth:`Store.write_part`; never a column."""
+SERIES_COLUMNS = ("run_id", "point", "sub", "replication", "week")
+"""Columns of a series part before the outcomes, one column each."""
 
 
 def param_column(name: str) -> str:
@@ -82,6 +95,7 @@ class Store:
     def __init__(self, directory: str | os.PathLike[str]):
         self.dir = Path(directory)
         self.parts = self.dir / PARTS
+        self.series = self.dir / SERIES
         self._kind: Kind | None = None
 
     @property
@@ -131,6 +145,7 @@ class Store:
                 warnings.warn(f"resuming a sweep started at commit {old.get('git_commit')} "
                               f"with commit {commit}", stacklevel=2)
             self._remove_temporary_files()
+            self._remove_orphan_series()
             return self.finished_ids()
         self._remove_unfinished_start()
         if self.dir.exists() and any(self.dir.iterdir()):
@@ -161,6 +176,16 @@ class Store:
             with contextlib.suppress(OSError):
                 tmp.unlink()
 
+    def _remove_orphan_series(self) -> None:
+        # A kill between a series part and its run part: those runs run again.
+        for tmp in self.series.glob(".*.tmp"):
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+        for path in self.series.glob("part-*.parquet"):
+            if not (self.parts / path.name).exists():
+                with contextlib.suppress(OSError):
+                    path.unlink()
+
     def part_files(self) -> list[Path]:
         return sorted(self.parts.glob("part-*.parquet"))
 
@@ -189,16 +214,26 @@ class Store:
             kept = frame[~failed]
             if kept.empty:
                 path.unlink()
+                with contextlib.suppress(FileNotFoundError):  # failed runs keep no series
+                    (self.series / path.name).unlink()
             else:
                 atomic_write(path, lambda tmp, kept=kept: kept.to_parquet(
                     tmp, engine="pyarrow", index=False))
         return removed
 
     def write_part(self, rows: list[dict[str, Any]]) -> Path:
-        """Write finished runs as one part file, atomically; returns its path."""
+        """Write finished runs as one part file, atomically; returns its path. The series
+        the rows carry (:data:`SERIES_KEY`) are written first, to ``series/`` under the
+        same name."""
+        series = [r for r in rows if SERIES_KEY in r]
+        rows = [{k: v for k, v in r.items() if k != SERIES_KEY} for r in rows]
         frame = rows_frame(rows, self.kind)
         digest = hashlib.sha256("".join(frame["run_id"]).encode()).hexdigest()[:16]
         path = self.parts / f"part-{digest}.parquet"
+        if series:
+            table = series_frame(series)
+            atomic_write(self.series / path.name, lambda tmp: table.to_parquet(
+                tmp, engine="pyarrow", index=False))
         return atomic_write(path, lambda tmp: frame.to_parquet(tmp, engine="pyarrow",
                                                                index=False))
 
@@ -210,6 +245,46 @@ class Store:
         frame = pd.concat([pd.read_parquet(p) for p in paths], ignore_index=True)
         return frame.sort_values(["point", "replication"], kind="stable").reset_index(
             drop=True)
+
+
+    def read_series(self) -> pd.DataFrame:
+        """The series of every run written (long form: :data:`SERIES_COLUMNS`, then one
+        column per outcome), ordered by point, replication and week; empty when the
+        design keeps none. Only series whose runs are in ``parts/`` count."""
+        paths = [p for p in sorted(self.series.glob("part-*.parquet"))
+                 if (self.parts / p.name).exists()]
+        if not paths:
+            names = self.manifest().get("design", {}).get("series", []) if self.exists() \
+                else []
+            return series_frame([], names)
+        frame = pd.concat([pd.read_parquet(p) for p in paths], ignore_index=True)
+        frame = frame.drop_duplicates(["run_id", "week"])
+        return frame.sort_values(["point", "replication", "week"], kind="stable").reset_index(
+            drop=True)
+
+
+def series_frame(rows: Iterable[dict[str, Any]], names: Iterable[str] = ()) -> pd.DataFrame:
+    """The series carried by run rows (:data:`SERIES_KEY`) in long form, with fixed types:
+    one row per run and kept week."""
+    frames = []
+    for row in rows:
+        series = row[SERIES_KEY]
+        n = len(series["week"])
+        frames.append(pd.DataFrame({
+            "run_id": [row["run_id"]] * n, "point": row["point"], "sub": row["sub"],
+            "replication": row["replication"], **series}))
+    if not frames:
+        return pd.DataFrame({c: pd.Series(dtype="string" if c in ("run_id", "sub") else
+                                          "int64") for c in SERIES_COLUMNS}
+                            | {n: pd.Series(dtype="float64") for n in names})
+    frame = pd.concat(frames, ignore_index=True)
+    for name in ("point", "replication", "week"):
+        frame[name] = frame[name].astype("int64")
+    for name in ("run_id", "sub"):
+        frame[name] = frame[name].astype("string")
+    for name in frame.columns[len(SERIES_COLUMNS):]:
+        frame[name] = frame[name].astype("float64")
+    return frame
 
 
 def rows_frame(rows: Iterable[dict[str, Any]], kind: Kind = VILLAGE) -> pd.DataFrame:

@@ -39,7 +39,7 @@ from tqdm import tqdm
 
 from .experiment import Experiment, Run
 from .kinds import kind_of
-from .store import Store, param_column
+from .store import SERIES_KEY, Store, param_column
 
 WRITE_EVERY = 5.0
 """Seconds between part files: a kill loses at most this much finished work."""
@@ -67,22 +67,30 @@ def run_row(run: Run, simulate_fn: Callable[..., dict[str, Any]] | None = None
 
     A run that raises becomes a ``failed`` row with the error text and no outcomes, so one
     bad corner of a design does not lose the sweep. ``simulate_fn`` replaces the kind's
-    own (for tests).
+    own (for tests): its ``simulate``, or for a run that keeps series its
+    ``simulate_series``. An ok run that keeps series carries them under
+    :data:`~mobilization.experiments.store.SERIES_KEY` (the store writes them apart).
     """
     kind = kind_of(run.model)
-    simulate_fn = simulate_fn or kind.simulate
     params = kind.resolve(run.params)
     row: dict[str, Any] = {"run_id": run.run_id, "point": run.point, "sub": run.sub,
                            "replication": run.replication, "seed": run.seed,
                            **{param_column(k): v for k, v in params.items()}, **run.extra}
+    series = None
     try:
-        outcomes = simulate_fn(run.weeks, run.seed, **run.params)
+        if run.series:
+            simulate_series = simulate_fn or kind.simulate_series
+            outcomes, series = simulate_series(run.weeks, run.seed, run.series,
+                                               run.series_every, **run.params)
+        else:
+            outcomes = (simulate_fn or kind.simulate)(run.weeks, run.seed, **run.params)
     except Exception as e:  # noqa: BLE001 -- recorded in the row
         last = traceback.extract_tb(e.__traceback__)[-1:]
         where = f" ({Path(last[0].filename).name}:{last[0].lineno})" if last else ""
         return {**row, "status": "failed", "error": f"{type(e).__name__}: {e}{where}",
                 **dict.fromkeys(kind.outcomes, np.nan)}
-    return {**row, "status": "ok", "error": None, **outcomes}
+    return {**row, "status": "ok", "error": None, **outcomes,
+            **({SERIES_KEY: series} if series is not None else {})}
 
 
 def run_task(runs: Sequence[Run], simulate_fn: Callable[..., dict[str, Any]] | None = None
