@@ -14,7 +14,8 @@ cannot hold two villages stepping together. The model knows nothing of this modu
 
 The pages are put together here from ``controls`` (the sidebar's controls and the bounds
 of a session), ``state`` (what a page steps), ``plots`` (the charts) and ``drawing`` (the
-village grid); their public names are importable from here too.
+village grid); their public names are importable from here too. ``solara run`` executes
+this file as a script, so its imports are absolute.
 """
 
 from __future__ import annotations
@@ -23,9 +24,7 @@ from collections.abc import Callable
 
 import solara
 
-from ..palette import METHOD_COLOURS, PILOTS
-from ..village.model import VillageModel
-from .controls import (
+from mobilization.dashboard.controls import (
     MAX_DISTRICT_VILLAGERS,
     MAX_VILLAGE_POPULATION,
     MAX_WEEKS,
@@ -34,9 +33,9 @@ from .controls import (
     parse_seed,
     parse_weeks,
 )
-from .drawing import LEGEND, series, village_png
-from .plots import DISTRICT_PANEL, PANELS, SeriesPanels
-from .state import (
+from mobilization.dashboard.drawing import LEGEND, series, village_png
+from mobilization.dashboard.plots import DISTRICT_PANEL, PANELS, SeriesPanels
+from mobilization.dashboard.state import (
     Page,
     Simulation,
     build_district,
@@ -47,6 +46,8 @@ from .state import (
     pending_problem,
     use_page,
 )
+from mobilization.palette import METHOD_COLOURS, PILOTS
+from mobilization.village.model import VillageModel
 
 __all__ = ["MAX_DISTRICT_VILLAGERS", "MAX_VILLAGE_POPULATION", "MAX_WEEKS", "ComparePage",
            "DistrictPage", "Layout", "Page", "Simulation", "VillagePage", "build_district",
