@@ -56,9 +56,11 @@ def _click_times(rc, n: int) -> list[float]:
 
 
 def _set_weeks(rc, weeks: int) -> None:
-    field = rc.find(v.TextField, label="weeks to run [1, 520]").widget
+    """Type the weeks to run and press Reset (the page applies its controls on Reset)."""
+    field = next(w for w in rc.find(v.TextField).widgets if w.label.startswith("Weeks to run"))
     field.v_model = str(weeks)
     field.fire_event("keyup.enter", None)
+    rc.find(v.Btn, children=["Reset"]).widget.click()
 
 
 def in_process(weeks: int = 104) -> tuple[list[float], list[float]]:

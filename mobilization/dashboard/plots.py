@@ -124,7 +124,10 @@ def echarts_panel(frames: dict[str, Any], panel: Panel, weeks: int,
                   "nameGap": 40, "nameTextStyle": {"fontSize": 10}, "splitNumber": 4,
                   "axisLabel": {**label_style,
                                 **({"formatter": "{value}%"} if panel.percent else {})},
-                  **({"max": panel.y_max} if panel.y_max is not None else {})},
+                  # A fixed axis gets quarter ticks: 0, 25, 50, 75, 100% meet no label
+                  # squeezed in under the top.
+                  **({"max": panel.y_max, "interval": panel.y_max / 4}
+                     if panel.y_max is not None else {})},
         "series": out,
     }
 
