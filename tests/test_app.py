@@ -50,14 +50,30 @@ def texts(widget) -> list[str]:
 
 
 def slider(rc, label: str):
-    return rc.find(v.Slider, label=label).widget
+    """The slider whose label starts with ``label`` (the label ends with its value)."""
+    found = [w for w in rc.find(v.Slider).widgets
+             if w.label.startswith(label) and w.label[len(label)] in " :"]
+    assert len(found) == 1, [w.label for w in rc.find(v.Slider).widgets]
+    return found[0]
+
+
+def field(rc, label: str):
+    """The text field whose label starts with ``label`` (the label ends with its range)."""
+    found = [w for w in rc.find(v.TextField).widgets if w.label.startswith(label)]
+    assert len(found) == 1, [w.label for w in rc.find(v.TextField).widgets]
+    return found[0]
 
 
 def type_into(rc, label: str, text: str) -> None:
     """Type ``text`` into a text field and press Enter."""
-    field = rc.find(v.TextField, label=label).widget
-    field.v_model = text
-    field.fire_event("keyup.enter", None)
+    field_ = field(rc, label)
+    field_.v_model = text
+    field_.fire_event("keyup.enter", None)
+
+
+def warning_text(rc) -> str:
+    found = rc.find(v.Alert, type="warning").widgets
+    return " ".join(str(c) for w in found for c in w.children)
 
 
 def error_text(rc) -> str:
@@ -112,9 +128,17 @@ def test_play_runs_and_pause_stops() -> None:
 def test_reset_applies_the_preset_and_restarts() -> None:
     rc = render(VillagePage)
     click(rc, "Step")
+    assert warning_text(rc) == ""
     rc.find(v.Select, label="Branch method (preset)").widget.v_model = "quota-only"
-    assert slider(rc, "vital_interest_share [0, 1]").v_model == 0.0
+    assert slider(rc, "Vital-interest share").v_model == 0.0
+    assert slider(rc, "Vital-interest share").label == "Vital-interest share [0, 1]: 0.0"
+    # The page says the new settings wait for Reset, and Reset stands out.
+    assert "Changed, press Reset" in warning_text(rc)
+    assert rc.find(v.Btn, children=["Reset"]).widget.color == "warning"
+    assert week_text(rc) == "Week 1 of 104"
     click(rc, "Reset")
+    assert warning_text(rc) == ""
+    assert rc.find(v.Btn, children=["Reset"]).widget.color == "primary"
     assert week_text(rc) == "Week 0 of 104"
     click(rc, "Step")
     recruitment = next(s for s in charts(rc)[0]["series"] if s["name"] == "total")
@@ -124,16 +148,20 @@ def test_reset_applies_the_preset_and_restarts() -> None:
 
 
 @pytest.mark.parametrize(("control", "value", "message"), [
-    ("share_poor [0, 1]", 0.95, "share_hired + share_poor must be at most 1"),
-    ("seed", "abc", "seed must be a whole number >= 0; got 'abc'"),
-    ("population [20, 50000]", "60000", "population must be in [20, 50000]; got 60000"),
-    ("weeks to run [1, 520]", "0", "weeks must be a whole number in [1, 520]"),
+    ("Poor households", 0.95, "share_hired + share_poor must be at most 1"),
+    ("Seed", "abc", "seed must be a whole number >= 0; got 'abc'"),
+    ("Population", "10", "population must be in [20, 50000]; got 10"),
+    ("Population", "60000", "population on this page must be at most 5,000"),
+    ("Population", "5001", "population on this page must be at most 5,000"),
+    ("Population", "many", "population must be a number in [20, 50000]; got 'many'"),
+    ("Weeks to run", "0", "weeks must be a whole number in [1, 520]"),
+    ("Weeks to run", "521", "weeks must be a whole number in [1, 520]"),
 ])
 def test_refused_controls_show_the_message_and_the_page_keeps_working(
         control: str, value, message: str) -> None:
     rc = render(VillagePage)
     click(rc, "Step")
-    if control.startswith("share_poor"):
+    if control == "Poor households":
         slider(rc, control).v_model = value
     else:
         type_into(rc, control, value)
@@ -201,7 +229,8 @@ def test_village_image_shows_each_person_where_they_are() -> None:
     left = np.flatnonzero(np.isin(s.status, (ARMY, SALVATION)))
     x, y = s.cell_of[left[0]]
     cell = image[y * px:(y + 1) * px, x * px:(x + 1) * px]
-    assert (cell == _rgb(GRID_COLOURS["mobilized"])).all(axis=-1).any()
+    mark = "army" if s.status[left[0]] == ARMY else "salvation"
+    assert (cell == _rgb(GRID_COLOURS[mark])).all(axis=-1).any()
 
 
 def test_a_model_error_while_stepping_shows_on_the_page(monkeypatch) -> None:
@@ -245,8 +274,115 @@ def test_district_page_refuses_more_pilots_than_villages() -> None:
     from mobilization.dashboard.app import DistrictPage
 
     rc = render(DistrictPage)
-    slider(rc, "n_pilots [0, 40] of [0, 500]").v_model = 20
+    slider(rc, "Pilot villages [0, 40]").v_model = 20
     assert "n_pilots must be at most n_villages (12); got 20" in error_text(rc)
     click(rc, "Reset")
     click(rc, "Step")
     assert week_text(rc) == "Week 1 of 104"
+
+
+def test_sliders_read_as_words_with_their_value_and_a_line_of_doc() -> None:
+    from mobilization.village.parameters import PARAMETERS
+
+    rc = render(VillagePage)
+    gentry = slider(rc, "Gentry power [0, 1]")
+    assert gentry.label == "Gentry power [0, 1]: 0.60"
+    assert gentry.hint == ("Initial collective hold of the gentry over the village: land, "
+                           "loans, office, armed retainers.")
+    assert gentry.persistent_hint
+    assert PARAMETERS["gentry_power"].doc.startswith(gentry.hint)
+    gentry.v_model = 0.35
+    assert slider(rc, "Gentry power [0, 1]").label == "Gentry power [0, 1]: 0.35"
+    assert "Changed, press Reset" in warning_text(rc)
+    for w in rc.find(v.Slider).widgets:
+        assert "_" not in w.label and w.hint, w.label
+    assert "At most 5,000" in " ".join(field(rc, "Population").messages)
+
+
+def test_charts_have_axis_titles_a_few_week_ticks_and_palette_colours() -> None:
+    from mobilization.dashboard.plots import SERIES_COLOURS, week_interval
+
+    rc = render(VillagePage)
+    click(rc, "Step")
+    for option in charts(rc):
+        assert option["xAxis"]["name"] == "week"
+        assert option["yAxis"]["name"]
+        assert option["xAxis"]["axisLabel"]["hideOverlap"]
+        assert option["yAxis"]["axisLabel"]["hideOverlap"]
+        assert option["xAxis"]["max"] / option["xAxis"]["interval"] <= 6
+        for s in option["series"]:
+            assert s["lineStyle"]["color"] in SERIES_COLOURS.values()
+    assert charts(rc)[0]["yAxis"]["name"] == "% of initial population"
+    assert [week_interval(w) for w in (1, 6, 10, 26, 52, 104, 520)] == [1, 1, 2, 13, 13, 26, 104]
+
+
+def test_village_pages_refuse_villages_beyond_the_session_bound() -> None:
+    from mobilization.dashboard.app import MAX_VILLAGE_POPULATION
+
+    with pytest.raises(ValueError, match="at most 5,000"):
+        build_villages({"population": MAX_VILLAGE_POPULATION + 1}, "1", None)
+    assert len(build_villages({"population": 20}, "1", ("quota-only", "welfare-first"))) == 2
+    rc = render(ComparePage)
+    type_into(rc, "Population", "8000")
+    assert "population on this page must be at most 5,000" in error_text(rc)
+    click(rc, "Reset")
+    assert "at most 5,000" in error_text(rc)
+    click(rc, "Step")
+    assert week_text(rc) == "Week 1 of 104"
+
+
+def test_district_page_refuses_more_villagers_than_its_bound() -> None:
+    from mobilization.dashboard.app import DistrictPage, build_district
+
+    with pytest.raises(ValueError, match="at most 20,000"):
+        build_district({"n_villages": 40, "population": 501}, "1")
+    rc = render(DistrictPage)
+    assert field(rc, "Population per village").label == "Population per village [20, 20,000]"
+    assert "Villages x population at most 20,000" in " ".join(
+        field(rc, "Population per village").messages)
+    type_into(rc, "Population per village", "2000")  # 12 x 2,000
+    assert ("villages x population must be at most 20,000 on this page" in error_text(rc)
+            and "got 12 x 2,000 = 24,000" in error_text(rc))
+    click(rc, "Reset")
+    click(rc, "Step")
+    assert week_text(rc) == "Week 1 of 104"
+    assert len(rc.find(ipywidgets.Image).widgets) == 12
+
+
+def test_district_sliders_show_their_true_range() -> None:
+    from mobilization.dashboard.app import DistrictPage
+
+    rc = render(DistrictPage)
+    villages = slider(rc, "Villages [1, 40]")
+    assert villages.min == 1 and villages.max == 40
+    assert "the model allows 500" in villages.hint
+    assert slider(rc, "Pilot villages [0, 40]").max == 40
+    assert slider(rc, "Guiding cadres [0, 100]").max == 100
+
+
+@pytest.mark.parametrize("page", ["VillagePage", "ComparePage", "DistrictPage"])
+@pytest.mark.parametrize(("control", "text"), [("Seed", "-1"), ("Weeks to run", "x"),
+                                                ("Population", "1e9")])
+def test_every_page_shows_refused_input_and_goes_on(page: str, control: str,
+                                                    text: str) -> None:
+    import mobilization.dashboard.app as app
+
+    rc = render(getattr(app, page))
+    type_into(rc, control, text)
+    assert error_text(rc)
+    click(rc, "Reset")
+    assert error_text(rc)
+    click(rc, "Step")
+    assert week_text(rc) == "Week 1 of 104"
+
+
+def test_every_charted_series_is_an_outcome() -> None:
+    """A panel naming a column the models do not report would draw nothing, silently."""
+    from mobilization.dashboard.plots import DISTRICT_PANEL, PANELS, SERIES_COLOURS
+    from mobilization.district.outcomes import DISTRICT_OUTCOMES
+    from mobilization.village.outcomes import OUTCOMES
+
+    for panel in PANELS:
+        assert set(panel.columns) <= set(OUTCOMES), panel
+    assert set(DISTRICT_PANEL.columns) <= set(DISTRICT_OUTCOMES)
+    assert set(SERIES_COLOURS) <= set(OUTCOMES) | set(DISTRICT_OUTCOMES)

@@ -165,4 +165,11 @@ def test_a_refused_control_shows_the_message_in_the_browser(server: str, browser
     page.get_by_text("seed must be a whole number >= 0; got 'abc'").first.wait_for(
         timeout=20_000)
     _step_to(page, 1)  # the page keeps working
+    seed.fill("2")
+    seed.press("Enter")
+    changed = page.get_by_text("Changed, press Reset")
+    changed.wait_for(timeout=20_000)  # a valid change is visible, not silently pending
+    page.get_by_role("button", name="Reset", exact=True).click()
+    page.get_by_text("Week 0 of 104").wait_for(timeout=20_000)
+    expect(changed).to_have_count(0, timeout=20_000)
     page.close()

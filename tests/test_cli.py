@@ -260,3 +260,52 @@ def test_mean_and_interval_share_one_format(outcome: str, values: tuple, text: s
     from mobilization.cli.common import mean_ci_text
 
     assert mean_ci_text(outcome, *values) == text
+
+
+def _answers(port: int) -> bool:
+    import socket
+
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize(("signum", "status"), [("SIGTERM", 143), ("SIGHUP", 129)])
+def test_dashboard_stopped_by_a_signal_stops_its_server(signum: str, status: int) -> None:
+    """``mobilize dashboard`` sent SIGTERM (as ``kill``, a service manager or ``uv run``'s
+    forwarding do) or SIGHUP (its terminal closed) stops the Solara server it started,
+    as Ctrl-C does, and exits 128 + the signal's number."""
+    import contextlib
+    import os
+    import signal
+    import socket
+    import time
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    # A session of its own: whatever the command leaves behind is in its process group.
+    proc = subprocess.Popen([sys.executable, "-m", "mobilization", "dashboard", "--no-open",
+                             "--port", str(port)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not _answers(port):
+            assert proc.poll() is None, proc.stderr.read().decode(errors="replace")
+            assert time.monotonic() < deadline, "the dashboard did not start"
+            time.sleep(0.25)
+        os.kill(proc.pid, getattr(signal, signum))  # the command only, not its group
+        assert proc.wait(timeout=20) == status
+        deadline = time.monotonic() + 5
+        while _answers(port):
+            assert time.monotonic() < deadline, "the server still answers"
+            time.sleep(0.1)
+        with pytest.raises(ProcessLookupError):  # no solara process left in the group
+            os.killpg(proc.pid, 0)
+    finally:
+        with contextlib.suppress(ProcessLookupError):  # leftovers, if the test failed
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+        proc.stderr.close()

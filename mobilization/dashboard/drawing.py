@@ -1,5 +1,5 @@
-"""Pictures of a running village for the dashboard: the grid as an image, and what its
-weekly series panels show.
+"""Pictures of a running village for the dashboard: the grid as an image, its legend,
+and the village's weekly series.
 
 The grid is rasterized straight from the village's arrays (the agents are views on
 them): one colour block per cell and a small stamp for each marked person, encoded as a
@@ -17,6 +17,7 @@ import pandas as pd
 from matplotlib.colors import to_rgb
 from PIL import Image
 
+from .. import palette
 from ..village.population import (
     ACTIVE_STANCE,
     ACTIVIST,
@@ -32,9 +33,9 @@ if TYPE_CHECKING:
     from ..village.model import VillageModel
 
 STANCE_COLOURS = {
-    ACTIVE_STANCE: "#c0392b",
-    INTERMEDIATE: "#f5b041",
-    BACKWARD: "#7f8c8d",
+    ACTIVE_STANCE: palette.STANCE_COLOURS_BY_NAME["active"],
+    INTERMEDIATE: palette.STANCE_COLOURS_BY_NAME["intermediate"],
+    BACKWARD: palette.STANCE_COLOURS_BY_NAME["backward"],
 }
 """Cell colour of a villager present, by stance (Mao 1943: "the relatively active, the
 intermediate, and the relatively backward")."""
@@ -42,14 +43,15 @@ intermediate, and the relatively backward")."""
 STANCE_LABELS = {ACTIVE_STANCE: "active", INTERMEDIATE: "intermediate", BACKWARD: "backward"}
 
 GRID_COLOURS = {
-    "empty": "#fbf7ef",  # nobody lives here
-    "left": "#ffffff",  # the villager has left for the army or salvation work
-    "gentry": "#1b1b1b",
-    "office": "#d4ac0d",  # the gentry hold the village government
-    "party": "#ffffff",
-    "outline": "#000000",
-    "activist": "#1f3a93",
-    "mobilized": "#145a32",
+    "empty": palette.EMPTY,  # nobody lives here
+    "left": palette.LEFT,  # the villager has left for the army or salvation work
+    "gentry": palette.GENTRY,
+    "office": palette.OFFICE,  # the gentry hold the village government
+    "party": palette.PARTY,
+    "outline": palette.OUTLINE,
+    "activist": palette.ACTIVIST,
+    "army": palette.ARMY,
+    "salvation": palette.SALVATION,
 }
 
 LEGEND: tuple[tuple[str, str], ...] = (
@@ -59,36 +61,10 @@ LEGEND: tuple[tuple[str, str], ...] = (
     ("Party member: white disc", GRID_COLOURS["party"]),
     ("activist: blue diamond", GRID_COLOURS["activist"]),
     ("gentry: black cell, gold centre while they hold office", GRID_COLOURS["gentry"]),
-    ("left for the army: green x on a blank cell", GRID_COLOURS["mobilized"]),
-    ("left for salvation work: green + on a blank cell", GRID_COLOURS["mobilized"]),
+    ("left for the army: ochre x on a blank cell", GRID_COLOURS["army"]),
+    ("left for salvation work: purple + on a blank cell", GRID_COLOURS["salvation"]),
 )
 """What the grid's colours and marks mean, for the page's legend."""
-
-PANELS: tuple[tuple[str, dict[str, str], bool], ...] = (
-    ("mobilized, % of initial population",
-     {"recruitment_rate": "total", "army_rate": "army", "salvation_rate": "salvation work"},
-     True),
-    ("stances of villagers present",
-     {"share_active": "active", "share_intermediate": "intermediate",
-      "share_backward": "backward"}, True),
-    ("mass organizations, % of working age",
-     {"nominal_membership_end": "nominal (a name on a list)", "active_membership": "active"},
-     True),
-    ("quotas delivered / demanded",
-     {"quota_recruits": "recruits", "quota_grain": "grain, bonds, shoes"}, True),
-    ("village government",
-     {"government_elected": "elected (1) or gentry (0)", "gentry_power_end": "gentry power"},
-     False),
-)
-"""The weekly panels: title, columns with their labels, and whether the axis is a percent.
-
-Grain, bonds and shoes share one delivery rule (docs/ODD.md), so their series coincide and
-one line stands for the three."""
-
-STANCE_LINE = {"share_active": STANCE_COLOURS[ACTIVE_STANCE],
-               "share_intermediate": STANCE_COLOURS[INTERMEDIATE],
-               "share_backward": STANCE_COLOURS[BACKWARD]}
-
 
 def series(model: VillageModel) -> pd.DataFrame:
     """The village's weekly outcomes so far, one row per week (week 0 is the start)."""
@@ -124,7 +100,7 @@ def village_image(model: VillageModel, cell_px: int = 16) -> np.ndarray:
     Mesa's grid): each villager present is a cell shaded by stance; Party members (white
     disc) and activists (blue diamond) are marked; the gentry's cells are black, with a
     gold centre while they hold the village government; the cell of a villager who left
-    is blank, with a green x (army) or + (salvation work)."""
+    is blank, with an ochre x (army) or a purple + (salvation work)."""
     s = model.village
     side, px = s.side, cell_px
     cells = np.empty((side, side, 3), dtype=np.uint8)
@@ -153,8 +129,8 @@ def village_image(model: VillageModel, cell_px: int = 16) -> np.ndarray:
     activist = present & (s.role == ACTIVIST)
     stamp(x[activist], y[activist], "diamond", GRID_COLOURS["activist"])
     army, salvation = s.status == ARMY, s.status == SALVATION
-    stamp(x[army], y[army], "x", GRID_COLOURS["mobilized"])
-    stamp(x[salvation], y[salvation], "plus", GRID_COLOURS["mobilized"])
+    stamp(x[army], y[army], "x", GRID_COLOURS["army"])
+    stamp(x[salvation], y[salvation], "plus", GRID_COLOURS["salvation"])
     if len(gentry) and model.government.gentry_rule:
         stamp(gentry[:, 0], gentry[:, 1], "centre", GRID_COLOURS["office"])
     # Grid lines between cells, then y upward.

@@ -16,13 +16,14 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import PercentFormatter
 
+from ..palette import METHOD_COLOURS
 from ..village.outcomes import BOUNDS
 from .files import atomic_write
 from .stats import mean_ci_columns
 from .targets import TARGETS, Band
 
-COLOURS = {"welfare-first": "#c0392b", "quota-only": "#2c3e50"}
-"""One colour per method, used in every figure."""
+COLOURS = METHOD_COLOURS
+"""One colour per method, used in every figure (the project's palette)."""
 
 
 
