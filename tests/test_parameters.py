@@ -436,7 +436,8 @@ def test_record_refuses_everything_but_a_boolean(bad):
 
 @pytest.mark.parametrize("good", [None, 0, 7, 2**70, np.int64(7), np.uint32(7),
                                   np.random.default_rng(7), np.random.SeedSequence(7),
-                                  np.random.PCG64(7)], ids=repr)
+                                  np.random.PCG64(7)],
+                         ids=lambda v: type(v).__name__ if " at 0x" in repr(v) else repr(v))
 def test_rng_accepts_what_mesa_takes(good):
     model = VillageModel(rng=good, population=40)
     model.step()
@@ -452,7 +453,8 @@ def test_a_numpy_integer_seed_is_the_same_seed():
 
 
 @pytest.mark.parametrize("bad", ["abc", "1", -1, np.int64(-1), 1.5, 2.0, True, np.True_,
-                                 [1, 2], np.array(3), object()], ids=repr)
+                                 [1, 2], np.array(3), object()],
+                         ids=lambda v: type(v).__name__ if " at 0x" in repr(v) else repr(v))
 def test_rng_refuses_everything_else_naming_rng(bad):
     with pytest.raises(ValueError, match="rng must be None, a whole number >= 0"):
         VillageModel(rng=bad, population=40)
