@@ -23,7 +23,12 @@ DUMMY = "dummy"
 """Name of the sensitivity-analysis dummy factor: sampled like the others, ignored by the
 model, so its index measures the noise of the estimates."""
 
-MAX_RUNS = 5_000_000
+MAX_RUNS = 1_000_000
+"""The most runs (design points x replications) one experiment may have. A million
+default villages take about 11 core-hours and a store of about 1 GB, past what one study
+needs; the design, its run ids and the resume set grow with it, so a larger design is
+refused while the file is read, before any point is built. Split a larger study into
+several experiments."""
 
 
 class ExperimentError(ValueError):

@@ -170,6 +170,8 @@ def parse(text: str, path: str | os.PathLike[str] | None = None) -> Experiment:
                  "targets"):
         if name in data and not isinstance(data[name], dict):
             raise ExperimentError(f"{loc.where}: '{name}' must be a table, [{name}]")
+        if name in data and not data[name] and name != "fixed":
+            raise loc.error("is empty; give its entries or remove the table", name)
 
     head = data.get("experiment")
     if head is None:
@@ -177,9 +179,12 @@ def parse(text: str, path: str | os.PathLike[str] | None = None) -> Experiment:
                               "replications, seed)")
     _unknown_keys(loc, "experiment", head, _EXPERIMENT_KEYS)
     name = head.get("name")
-    if not isinstance(name, str) or not name.strip() or not re.fullmatch(r"[\w .\-]+", name):
-        raise loc.error("must be a non-empty name of letters, digits, spaces, '.', '-' or "
-                        f"'_'; got {name!r}", "experiment", "name")
+    # The name becomes the default output directory, results/<name>: an identifier, so
+    # that it can never be '.', '..', absolute, or reach outside results/.
+    if not isinstance(name, str) or not re.fullmatch(r"\w[\w\-]*", name):
+        raise loc.error("must be a name of letters, digits, '_' or '-' (no spaces, dots or "
+                        f"slashes: it names the output directory); got {name!r}",
+                        "experiment", "name")
     weeks = _whole(loc, "experiment", "weeks", head.get("weeks", HORIZON_WEEKS), 1, 5200)
     replications = _whole(loc, "experiment", "replications", head.get("replications", 1),
                           1, 100_000)
@@ -202,7 +207,8 @@ def parse(text: str, path: str | os.PathLike[str] | None = None) -> Experiment:
     grid = _grid(loc, "grid", data.get("grid", {}))
     sample, ranges, rows = None, {}, None
     if "sample" in data:
-        sample, ranges, rows = _sample(loc, data["sample"], data.get("ranges"), seed)
+        sample, ranges, rows = _sample(loc, data["sample"], data.get("ranges"), seed,
+                                       replications)
     design = sample["method"] if sample else "grid"
     seeding = head.get("seeding", "independent" if sample else "common")
     if seeding not in SEEDINGS:
@@ -244,6 +250,8 @@ def parse(text: str, path: str | os.PathLike[str] | None = None) -> Experiment:
                 raise loc.error(f"{key} is both fixed and varied", "fixed", key)
             raise loc.error(f"{key} is both fixed and varied", "sub.fixed", key, k)
 
+    _check_size(loc, [len(rows) if sample else math.prod(len(v) for v in g.values())
+                      for _, _, g in subs], replications)
     points: list[Point] = []
     factors: list[str] = []
     for sub_name, sub_fixed, sub_grid in subs:
@@ -268,9 +276,6 @@ def parse(text: str, path: str | os.PathLike[str] | None = None) -> Experiment:
                     f"{'of sub-experiment ' + repr(sub_name) + ' ' if sub_name else ''}"
                     f"is refused: {e}") from None
             points.append(Point(len(points), sub_name, params, extra))
-            if len(points) * replications > MAX_RUNS:
-                raise ExperimentError(f"{loc.where}: more than {MAX_RUNS:,} runs; split the "
-                                      "experiment")
     if sample and sample.get("dummy"):
         factors.append(DUMMY)
 
@@ -281,6 +286,17 @@ def parse(text: str, path: str | os.PathLike[str] | None = None) -> Experiment:
         subs=tuple(s[0] for s in subs if s[0]), sample=sample, ranges=ranges,
         tables=tables, path=path, description=description, model=model,
     )
+
+
+def _check_size(loc: Locator, points_per_sub: list[int], replications: int) -> None:
+    """Refuse a design of more than :data:`MAX_RUNS` runs from its counts alone, before any
+    point or run is built (a 5-million-run grid is refused in milliseconds)."""
+    total = sum(points_per_sub) * replications
+    if total > MAX_RUNS:
+        raise ExperimentError(
+            f"{loc.where}: the design has {total:,} runs ({sum(points_per_sub):,} points x "
+            f"{replications} replications); the limit is {MAX_RUNS:,} runs per experiment: "
+            "split it into several experiments")
 
 
 def _describe(params: dict[str, Any]) -> str:
@@ -355,9 +371,10 @@ def _arange(loc: Locator, table: str, key: str, spec: dict[str, Any], whole: boo
     if set(spec) != {"start", "stop", "step"}:
         raise loc.error("a range needs exactly start, stop and step", table, key, occurrence)
     start, stop, step = spec["start"], spec["stop"], spec["step"]
-    if not all(isinstance(x, numbers.Real) and not isinstance(x, bool)
+    if not all(isinstance(x, numbers.Real) and not isinstance(x, bool) and math.isfinite(x)
                for x in (start, stop, step)):
-        raise loc.error("start, stop and step must be numbers", table, key, occurrence)
+        raise loc.error("start, stop and step must be finite numbers", table, key,
+                        occurrence)
     if step <= 0 or stop < start:
         raise loc.error(f"needs step > 0 and stop >= start; got start={start}, stop={stop}, "
                         f"step={step}", table, key, occurrence)
@@ -369,7 +386,8 @@ def _arange(loc: Locator, table: str, key: str, spec: dict[str, Any], whole: boo
     return [int(round(v)) if whole else v for v in values]
 
 
-def _sample(loc: Locator, spec: dict[str, Any], ranges_data: Any, seed: int
+def _sample(loc: Locator, spec: dict[str, Any], ranges_data: Any, seed: int,
+            replications: int
             ) -> tuple[dict[str, Any], dict[str, tuple[float, float]], list[dict[str, Any]]]:
     _unknown_keys(loc, "sample", spec, _SAMPLE_KEYS)
     method = spec.get("method")
@@ -406,6 +424,10 @@ def _sample(loc: Locator, spec: dict[str, Any], ranges_data: Any, seed: int
     sample = {"method": method, "n": n, "dummy": dummy}
     if method == "morris":
         sample["num_levels"] = levels
+    d = len(ranges) + dummy
+    rows_expected = n * (d + 2) if method == "sobol" else n * (d + 1) if method == "morris" \
+        else n
+    _check_size(loc, [rows_expected], replications)
     matrix = sample_matrix(sample, ranges, seed)
     names = [*ranges, *([DUMMY] if dummy else [])]
     rows = []
