@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -108,23 +109,49 @@ class Experiment:
 
     def runs(self) -> list[Run]:
         """Every (point, replication), ordered by point then replication."""
-        out = []
+        return list(self.iter_runs())
+
+    def iter_runs(self) -> Iterator[Run]:
+        """The runs of :meth:`runs` one at a time, so a sweep never holds them all."""
         for p in self.points:
             full = self.kind.resolve(p.params)
             for r in range(self.replications):
                 seed = self.seed_of(p.index, r)
-                out.append(Run(run_id=run_id(p.index, full, p.extra, r, seed, self.weeks),
-                               point=p.index, sub=p.sub, replication=r, seed=seed,
-                               weeks=self.weeks, params=p.params, extra=p.extra,
-                               model=self.model))
-        return out
+                yield Run(run_id=run_id(p.index, full, p.extra, r, seed, self.weeks),
+                          point=p.index, sub=p.sub, replication=r, seed=seed,
+                          weeks=self.weeks, params=p.params, extra=p.extra, model=self.model)
+
+    def run_ids(self) -> frozenset[str]:
+        """The ids of every run (computed once): what a store of this design may hold."""
+        cached = self.__dict__.get("_run_ids")
+        if cached is None:
+            cached = frozenset(r.run_id for r in self.iter_runs())
+            object.__setattr__(self, "_run_ids", cached)
+        return cached
 
     def fingerprint(self) -> str:
         """A hash of every run's key: equal exactly when two designs run the same runs."""
         h = hashlib.sha256()
-        for run in self.runs():
+        for run in self.iter_runs():
             h.update(run.run_id.encode())
         return h.hexdigest()
+
+    @classmethod
+    def from_manifest(cls, design: dict[str, Any]) -> Experiment:
+        """The design recorded in a store's manifest (``manifest["design"]``), so that a
+        reader without the experiment file (``mobilize report``) knows the design's runs.
+        Check :meth:`fingerprint` against the manifest's before trusting it: changed model
+        defaults change the runs."""
+        return cls(
+            name=design["name"], weeks=design["weeks"], replications=design["replications"],
+            seed=design["seed"], seeding=design["seeding"], design=design["design"],
+            factors=tuple(design["factors"]),
+            points=tuple(Point(p["point"], p["sub"], p["params"], p.get("extra", {}))
+                         for p in design["points"]),
+            subs=tuple(design["subs"]), sample=design["sample"],
+            ranges={k: tuple(v) for k, v in design["ranges"].items()},
+            tables=design["tables"], description=design.get("description", ""),
+            model=design.get("model", "village"))
 
     def manifest(self) -> dict[str, Any]:
         """The design as JSON-ready data (for ``manifest.json``)."""

@@ -312,24 +312,29 @@ def sweep(
     if scheduler is not None:
         check_scheduler(scheduler)
     store = Store(out)
-    done = store.open(experiment)
-    if retry_failed and store.drop_failed():
-        done = store.finished_ids()
-    todo = [r for r in experiment.runs() if r.run_id not in done]
-    skipped = experiment.n_runs - len(todo)
-    if todo:
-        with executor_for(workers, scheduler) as (executor, n_workers):
-            _execute(executor, n_workers, todo, store, progress, skipped, experiment.n_runs,
-                     simulate_fn)
-    return SweepResult(runs=store.read(), directory=store.dir, new=len(todo),
-                       skipped=skipped)
+    with store.lock():
+        done = store.open(experiment)
+        if retry_failed and store.drop_failed():
+            done = store.finished_ids()
+        # Runs stream from the design: only the finished ids are held, not every run.
+        todo = (r for r in experiment.iter_runs() if r.run_id not in done)
+        n_todo = experiment.n_runs - len(done)
+        skipped = len(done)
+        if n_todo:
+            with executor_for(workers, scheduler) as (executor, n_workers):
+                _execute(executor, n_workers, todo, n_todo, store, progress, skipped,
+                         experiment.n_runs, simulate_fn)
+        return SweepResult(runs=store.read(), directory=store.dir, new=n_todo,
+                           skipped=skipped)
 
 
-def _execute(executor: Executor, n_workers: int, todo: list[Run], store: Store,
-             progress: bool, skipped: int, total: int,
+def _execute(executor: Executor, n_workers: int, todo: Iterator[Run], n_todo: int,
+             store: Store, progress: bool, skipped: int, total: int,
              simulate_fn: Callable[..., dict[str, Any]] | None) -> None:
-    size = task_size(todo, n_workers)
-    tasks = iter([todo[i:i + size] for i in range(0, len(todo), size)])
+    first = next(todo)
+    todo = itertools.chain([first], todo)
+    size = task_size([first] * n_todo, n_workers)
+    tasks = iter(lambda: list(itertools.islice(todo, size)), [])
     # A bounded window of tasks in flight: enough to keep every worker busy, few enough
     # that finished rows reach the store as they come (and, in this process, one at a time
     # so that Ctrl-C stops at once).
