@@ -53,6 +53,7 @@ the problem.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import math
 import numbers
@@ -297,6 +298,30 @@ def _check_size(loc: Locator, points_per_sub: list[int], replications: int) -> N
             f"{loc.where}: the design has {total:,} runs ({sum(points_per_sub):,} points x "
             f"{replications} replications); the limit is {MAX_RUNS:,} runs per experiment: "
             "split it into several experiments")
+
+
+READERS = {"analysis": "sensitivity", "calibrate": "calibrate", "targets": "calibrate"}
+"""The command that reads each optional table; the others ignore it."""
+
+
+def unread_tables(experiment: Experiment, command: str) -> list[str]:
+    """Warnings, with file and line, for the tables of ``experiment`` that ``mobilize
+    command`` does not read (``[targets]`` under ``mobilize sweep``). They are warnings, not
+    errors: sweeping a calibration's grid first, to look at it, is a fair use."""
+    text = ""
+    if experiment.path is not None:
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            text = experiment.path.read_text(encoding="utf-8")
+    loc = Locator(text, experiment.path)
+    out = []
+    for table in experiment.tables:
+        reader = READERS.get(table)
+        if reader is not None and reader != command:
+            line = loc.line(table)
+            where = f"{loc.where}, line {line}" if line else loc.where
+            out.append(f"{where}: [{table}] is read by `mobilize {reader}` only; "
+                       f"`mobilize {command}` ignores it")
+    return out
 
 
 def _describe(params: dict[str, Any]) -> str:
