@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import logging
 import math
 import multiprocessing
 import os
@@ -212,6 +213,7 @@ def _dask_client(scheduler: str) -> Any:
         raise ValueError("--scheduler needs dask.distributed installed") from None
     timeout = _seconds("MOBILIZE_DASK_TIMEOUT", DASK_TIMEOUT)
     worker_wait = _seconds("MOBILIZE_DASK_WORKER_WAIT", DASK_WORKER_WAIT)
+    _probe_scheduler(scheduler, timeout)
     try:
         client = Client(scheduler, timeout=f"{timeout}s")
     except (OSError, TimeoutError) as e:
@@ -229,6 +231,33 @@ def _dask_client(scheduler: str) -> Any:
         client.close(timeout=timeout)
         raise
     return client
+
+
+def _probe_scheduler(address: str, timeout: float) -> None:
+    """Ask ``address`` who it is, within ``timeout`` seconds: the Dask client's own timeout
+    covers connecting but not the scheduler's answer, so a port where something else
+    listens (and never answers) would hang the sweep."""
+    import asyncio
+
+    from distributed.comm import connect
+
+    async def identity() -> Any:
+        comm = await connect(address, timeout=timeout)
+        try:
+            await comm.write({"op": "identity", "reply": True})
+            return await comm.read()
+        finally:
+            comm.abort()
+
+    try:
+        info = asyncio.run(asyncio.wait_for(identity(), timeout))
+    except (OSError, TimeoutError, ValueError, TypeError) as e:
+        why = f"{type(e).__name__}: {e}" if str(e) else type(e).__name__
+        raise ValueError(f"no Dask scheduler answered at {address} within {timeout:g} s "
+                         f"(MOBILIZE_DASK_TIMEOUT sets the wait): {why}") from None
+    if not isinstance(info, dict) or info.get("type") != "Scheduler":
+        raise ValueError(f"{address} is not a Dask scheduler (it answered as "
+                         f"{info.get('type') if isinstance(info, dict) else type(info)})")
 
 
 def _pool_context() -> multiprocessing.context.BaseContext:
@@ -252,6 +281,11 @@ def executor_for(workers: int | None = None, scheduler: str | None = None
     """
     if scheduler is not None:
         client = _dask_client(scheduler)
+        # A lost scheduler is reported as one SweepAborted line, not the client's logged
+        # reconnection tracebacks.
+        client_log = logging.getLogger("distributed.client")
+        level = client_log.level
+        client_log.setLevel(logging.CRITICAL)
         try:
             n = max(1, sum(w.get("nthreads", 1) for w in
                            client.scheduler_info()["workers"].values()))
@@ -259,6 +293,7 @@ def executor_for(workers: int | None = None, scheduler: str | None = None
         finally:
             with contextlib.suppress(Exception):
                 client.close(timeout=_seconds("MOBILIZE_DASK_TIMEOUT", DASK_TIMEOUT))
+            client_log.setLevel(level)
         return
     n = workers if workers is not None else (os.cpu_count() or 1)
     if n == 1:
