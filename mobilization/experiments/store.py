@@ -365,6 +365,7 @@ def _read_part(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
         raise
     except (pa.ArrowException, OSError, ValueError, KeyError) as e:
         text = " ".join(str(e).split()) or type(e).__name__
+        text = text.replace("Could not open Parquet input source '<Buffer>': ", "")
         raise CorruptPart(f"{path}: cannot read this part file ({text})") from None
 
 
