@@ -190,8 +190,9 @@ def _seconds(env: str, default: float) -> float:
 
 
 def check_scheduler(address: str) -> None:
-    """Refuse (:class:`ValueError`) a Dask scheduler address that is malformed or does not
-    accept connections, at once rather than after the client's timeout."""
+    """Refuse (:class:`ValueError`) a Dask scheduler address that is malformed, does not
+    accept connections, or where no Dask scheduler answers within :data:`DASK_TIMEOUT`,
+    before the store is created."""
     from distributed.comm.addressing import parse_address, parse_host_port
 
     try:
@@ -201,6 +202,7 @@ def check_scheduler(address: str) -> None:
             socket.create_connection((host, port), timeout=5).close()
     except (OSError, ValueError, TypeError) as e:
         raise ValueError(f"cannot reach the Dask scheduler at {address!r}: {e}") from None
+    _probe_scheduler(address, _seconds("MOBILIZE_DASK_TIMEOUT", DASK_TIMEOUT))
 
 
 def _dask_client(scheduler: str) -> Any:
@@ -251,7 +253,9 @@ def _probe_scheduler(address: str, timeout: float) -> None:
 
     try:
         info = asyncio.run(asyncio.wait_for(identity(), timeout))
-    except (OSError, TimeoutError, ValueError, TypeError) as e:
+    except (ValueError, TypeError) as e:  # a malformed address
+        raise ValueError(f"cannot reach the Dask scheduler at {address!r}: {e}") from None
+    except (OSError, TimeoutError) as e:
         why = f"{type(e).__name__}: {e}" if str(e) else type(e).__name__
         raise ValueError(f"no Dask scheduler answered at {address} within {timeout:g} s "
                          f"(MOBILIZE_DASK_TIMEOUT sets the wait): {why}") from None
