@@ -912,7 +912,7 @@ def test_dask_without_workers_fails_after_a_bounded_wait(tmp_path: Path,
                                                          ) -> None:
     distributed = pytest.importorskip("distributed")
     monkeypatch.setenv("MOBILIZE_DASK_WORKER_WAIT", "1")
-    with distributed.LocalCluster(n_workers=0, processes=False, dashboard_address=None,
+    with distributed.LocalCluster(n_workers=0, processes=False, dashboard_address=":0",
                                   silence_logs=logging.ERROR) as c:
         t0 = time.monotonic()
         assert main(["sweep", str(_small_file(tmp_path)), "--out", str(tmp_path / "o"),
@@ -943,7 +943,7 @@ def test_lost_dask_scheduler_is_one_line_and_the_rerun_completes(
     out = tmp_path / "out"
     args = ["sweep", str(path), "--out", str(out), "--no-progress"]
     c = distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
-                                 dashboard_address=None, silence_logs=logging.ERROR)
+                                 dashboard_address=":0", silence_logs=logging.ERROR)
     try:
         def close_when_started() -> None:
             deadline = time.monotonic() + 30
@@ -963,6 +963,6 @@ def test_lost_dask_scheduler_is_one_line_and_the_rerun_completes(
     kept = Store(out).read()
     assert 2 <= len(kept) < N_SMALL
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
-                                  dashboard_address=None, silence_logs=logging.ERROR) as c2:
+                                  dashboard_address=":0", silence_logs=logging.ERROR) as c2:
         assert main([*args, "--scheduler", c2.scheduler_address]) == 0
     same_rows(Store(out).read(), reference)

@@ -3,7 +3,9 @@
 Executors are anything with the :class:`concurrent.futures.Executor` interface:
 
 * :class:`SequentialExecutor`, in this process (``workers=1``);
-* a local :class:`~concurrent.futures.ProcessPoolExecutor` (the default, all cores);
+* a local :class:`~concurrent.futures.ProcessPoolExecutor` (the default, all cores),
+  whose workers start from a forkserver (a script calling :func:`sweep` needs the
+  ``if __name__ == "__main__":`` guard) and exit when the sweep dies;
 * a Dask distributed cluster, ``distributed.Client(address).get_executor()``
   (``scheduler=``). The cluster's workers need this package installed.
 
