@@ -185,6 +185,79 @@ def test_bad_input_through_the_entry_point(tmp_path: Path) -> None:
     assert proc.stdout == "" and not (tmp_path / "results").exists()
 
 
+# --- experiment commands: exit statuses (issue 10) ----------------------------------------
+TINY = """\
+[experiment]
+name = "tiny"
+weeks = 4
+replications = 1
+seed = 3
+
+[fixed]
+population = 50
+
+[grid]
+vital_interest_share = [0.0, 1.0]
+"""
+
+
+def _one_line(err: str) -> str:
+    lines = err.strip().splitlines()
+    assert len(lines) >= 1 and "Traceback" not in err, err
+    assert lines[-1].startswith("mobilize") and ": error: " in lines[-1], err
+    return lines[-1]
+
+
+def test_sweep_out_that_cannot_be_written_exits_1(tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "tiny.toml"
+    path.write_text(TINY, encoding="utf-8")
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    assert main(["sweep", str(path), "--out", str(blocker / "out"), "--no-progress"]) == 1
+    line = _one_line(capsys.readouterr().err)
+    assert str(blocker) in line
+
+
+BAD_SWEEPS = [
+    ("bad name", TINY.replace('"tiny"', '"../up"'), [], "[experiment] name"),
+    ("inf range", TINY.replace("[0.0, 1.0]", "{start = 0, stop = inf, step = 0.5}"), [],
+     "finite"),
+    ("empty grid", TINY.replace("vital_interest_share = [0.0, 1.0]\n", ""), [], "empty"),
+    ("too many runs", TINY.replace("replications = 1", "replications = 100000")
+     .replace("[0.0, 1.0]", "{start = 0, stop = 1, step = 0.01}"), [], "1,000,000"),
+    ("empty out", TINY, ["--out", ""], "empty path"),
+    ("workers 0", TINY, ["--workers", "0"], "--workers"),
+    ("scheduler nonsense", TINY, ["--scheduler", "nonsense://x"], "scheduler"),
+]
+
+
+@pytest.mark.parametrize(("text", "extra", "message"), [c[1:] for c in BAD_SWEEPS],
+                         ids=[c[0] for c in BAD_SWEEPS])
+def test_bad_sweep_input_exits_2_with_one_line(text: str, extra: list[str], message: str,
+                                               tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "x.toml"
+    path.write_text(text, encoding="utf-8")
+    out = [] if extra and extra[0] == "--out" else ["--out", str(tmp_path / "out")]
+    assert main(["sweep", str(path), *out, *extra, "--no-progress"]) == 2
+    assert message in _one_line(capsys.readouterr().err)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.toml"]
+
+
+def test_sweep_warns_of_tables_it_does_not_read(tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "tiny.toml"
+    path.write_text(TINY + "\n[analysis]\noutcome = \"recruitment_rate\"\n",
+                    encoding="utf-8")
+    assert main(["sweep", str(path), "--out", str(tmp_path / "out"), "--no-progress",
+                 "--workers", "1"]) == 0
+    err = capsys.readouterr().err
+    assert (f"mobilize: warning: {path}, line 13: [analysis] is read by `mobilize "
+            "sensitivity` only; `mobilize sweep` ignores it") in err
+
+
 # --- helpers -----------------------------------------------------------------------------
 def test_set_values_are_parsed_by_kind() -> None:
     got = parse_sets(["population=1000", "gentry_power=0.8", "learn_from_masses=false",

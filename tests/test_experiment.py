@@ -447,6 +447,19 @@ BAD: list[tuple[str, str, int | set[int] | None, list[str]]] = [
     ("table that is not a table", "grid = 3\n" + H(), None, ["'grid' must be a table"]),
     ("sub as a plain table", H('[sub]\nname = "a"\n'), None, ["[[sub]]"]),
     ("no [experiment]", "[fixed]\npopulation = 100\n", None, ["missing the [experiment]"]),
+    # issue 10: names that would leave results/, infinite ranges, empty tables
+    ("name ..", H().replace('"t"', '".."'), 2, ["[experiment] name", "'..'"]),
+    ("name .", H().replace('"t"', '"."'), 2, ["[experiment] name", "'.'"]),
+    ("name with a path", H().replace('"t"', '"../x/y"'), 2, ["[experiment] name"]),
+    ("name with a space", H().replace('"t"', '"a b"'), 2, ["[experiment] name"]),
+    ("name starting with a dot", H().replace('"t"', '".hidden"'), 2, ["[experiment] name"]),
+    ("range to inf", H("[grid]\ngentry_power = {start = 0.1, stop = inf, step = 0.1}\n"),
+     4, ["[grid] gentry_power", "finite"]),
+    ("range step nan", H("[grid]\ngentry_power = {start = 0.1, stop = 0.5, step = nan}\n"),
+     4, ["[grid] gentry_power", "finite"]),
+    ("empty grid table", H("\n[grid]\n"), 4, ["[grid]", "empty"]),
+    ("empty targets table", H("[grid]\npopulation = [100]\n[targets]\n"), 5,
+     ["[targets]", "empty"]),
 ]
 
 
@@ -488,3 +501,77 @@ def test_load_names_the_path(tmp_path: Path) -> None:
     with pytest.raises(ExperimentError) as info:
         load(path)
     assert str(info.value).startswith(f"{path}, line 5: [fixed] bogus")
+
+
+# --- size and paths (issue 10) -----------------------------------------------------------
+def test_a_design_over_the_run_limit_is_refused_fast_and_small() -> None:
+    """5 million runs are refused from the sizes of the grid, before any point is built
+    (it allocated 3 GB before the first run)."""
+    import time
+    import tracemalloc
+
+    from mobilization.experiments.design import MAX_RUNS
+
+    text = H("replications = 50\n[grid]\n"
+             "vital_interest_share = {start = 0.0, stop = 1.0, step = 0.001}\n"
+             "gentry_power = {start = 0.0, stop = 1.0, step = 0.01}\n")
+    tracemalloc.start()
+    t0 = time.monotonic()
+    try:
+        with pytest.raises(ExperimentError) as info:
+            parse(text, FILE)
+        seconds = time.monotonic() - t0
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    message = str(info.value)
+    assert seconds < 1.0 and peak < 20e6, (seconds, peak)
+    assert "\n" not in message and f"{MAX_RUNS:,}" in message and "5,055,050" in message
+    assert MAX_RUNS == 1_000_000
+
+
+def test_a_sample_over_the_run_limit_is_refused_before_sampling() -> None:
+    import time
+
+    text = H('replications = 10\n[sample]\nmethod = "sobol"\nn = 524288\n'
+             "[ranges]\ngentry_power = [0.1, 0.2]\nvital_interest_share = [0.1, 0.9]\n")
+    t0 = time.monotonic()
+    with pytest.raises(ExperimentError, match="limit is 1,000,000 runs"):
+        parse(text, FILE)
+    assert time.monotonic() - t0 < 1.0
+
+
+def test_sub_names_are_labels_never_paths() -> None:
+    e = exp('[[sub]]\nname = "../x/y"\n[[sub]]\nname = "a/b c"\n')
+    assert e.subs == ("../x/y", "a/b c") and e.name == "t"
+
+
+def test_iter_runs_streams_the_runs_of_runs() -> None:
+    e = exp(GRID)
+    assert list(e.iter_runs()) == e.runs()
+    assert e.run_ids() == frozenset(r.run_id for r in e.runs())
+
+
+def test_design_rebuilt_from_its_manifest_has_the_same_runs() -> None:
+    import json
+
+    from mobilization.experiments.design import Experiment as Design
+
+    for e in (exp(GRID + '[[sub]]\nname = "a"\n[[sub]]\nname = "b"\n'),
+              exp(ranges_body("sobol", 4))):
+        design = json.loads(json.dumps(e.manifest()))
+        rebuilt = Design.from_manifest(design)
+        assert rebuilt.fingerprint() == design["fingerprint"]
+        assert rebuilt.run_ids() == e.run_ids()
+
+
+def test_tables_another_command_reads_are_named(tmp_path: Path) -> None:
+    from mobilization.experiments.experiment import load, unread_tables
+
+    path = tmp_path / "cal.toml"
+    path.write_text(H("[grid]\npopulation = [100]\n\n[targets]\nx = 1\n"), encoding="utf-8")
+    e = load(path)
+    [message] = unread_tables(e, "sweep")
+    assert message == (f"{path}, line 6: [targets] is read by `mobilize calibrate` only; "
+                       "`mobilize sweep` ignores it")
+    assert unread_tables(e, "calibrate") == []

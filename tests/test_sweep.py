@@ -555,3 +555,414 @@ def test_dask_bad_address(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1].startswith("mobilize: error: ") and "Traceback" not in "".join(err)
     assert address in err[-1]
+
+
+# --- issue 10: processes -----------------------------------------------------------------
+def _descendants(pid: int) -> set[int]:
+    """Every process below ``pid`` (from /proc): the pool's forkserver and workers."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(ppid, []).append(int(entry.name))
+    out: set[int] = set()
+    todo = [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            out.add(child)
+            todo.append(child)
+    return out
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_pool_workers_exit_when_the_sweep_is_killed(tmp_path: Path) -> None:
+    """SIGKILL to the sweep alone (not its group): its workers must not run on (they did,
+    228 MB each)."""
+    path = tmp_path / "kill.toml"
+    path.write_text(KILL.replace("replications = 48", "replications = 400"), encoding="utf-8")
+    proc = _start(["sweep", str(path), "--out", str(tmp_path / "out"), "--workers", "2",
+                   "--no-progress"], tmp_path, False, tmp_path / "log")
+    try:
+        workers: set[int] = set()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and proc.poll() is None:
+            workers = _descendants(proc.pid)
+            if len(workers) >= 3 and (tmp_path / "out" / "manifest.json").exists():
+                break  # the forkserver and two workers, running
+            time.sleep(0.05)
+        assert proc.poll() is None and len(workers) >= 3, (tmp_path / "log").read_text()
+        time.sleep(0.5)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and any(_running(p) for p in workers):
+            time.sleep(0.05)
+        assert not [p for p in workers if _running(p)]
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+
+
+def test_the_pool_does_not_fork_a_threaded_process(tmp_path: Path,
+                                                   reference: pd.DataFrame) -> None:
+    """Workers start from a forkserver: no 'multi-threaded, use of fork()' warning even
+    when the sweep has threads, and the same rows."""
+    import threading
+    import warnings
+
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait, daemon=True)
+    thread.start()
+    try:
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            result = sweep(small(), tmp_path / "out", workers=2, progress=False)
+    finally:
+        stop.set()
+        thread.join()
+    forks = [w for w in seen if "fork" in str(w.message)]
+    assert not forks, [str(w.message) for w in forks]
+    same_rows(result.runs, reference)
+
+
+EXIT_CHECK = ("import sys, threading\nfrom mobilization.cli import main\n"
+              "rc = main(sys.argv[1:])\n"
+              "print('threads', [t.name for t in threading.enumerate()], file=sys.stderr)\n"
+              "sys.exit(rc)")
+
+
+def _tiny(tmp_path: Path) -> Path:
+    path = tmp_path / "tiny.toml"
+    path.write_text(SMALL.replace("replications = 3", "replications = 1")
+                    .replace("weeks = 20", "weeks = 4"), encoding="utf-8")
+    return path
+
+
+def test_sequential_sweep_leaves_no_thread_at_exit(tmp_path: Path) -> None:
+    """A thread left at exit (tqdm's monitor) can abort the interpreter in native code:
+    'terminate called without an active exception'."""
+    path = _tiny(tmp_path)
+    proc = subprocess.run([sys.executable, "-c", EXIT_CHECK, "sweep", str(path), "--out",
+                           str(tmp_path / "out"), "--workers", "1"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "threads ['MainThread']" in proc.stderr and "terminate" not in proc.stderr
+
+
+@pytest.mark.slow
+def test_sequential_sweep_exits_cleanly_ten_times(tmp_path: Path) -> None:
+    path = _tiny(tmp_path)
+    for k in range(10):
+        proc = subprocess.run([sys.executable, "-m", "mobilization", "sweep", str(path),
+                               "--out", str(tmp_path / f"out{k}"), "--workers", "1"],
+                              cwd=tmp_path, capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 0 and "terminate called" not in proc.stderr, proc.stderr
+
+
+# --- issue 10: faults --------------------------------------------------------------------
+def _one_error_line(err: str) -> str:
+    lines = [line for line in err.strip().splitlines() if line.strip()]
+    assert "Traceback" not in err, err
+    assert lines and lines[-1].startswith("mobilize") and ": error: " in lines[-1], err
+    return lines[-1]
+
+
+def _small_file(tmp_path: Path) -> Path:
+    path = tmp_path / "small.toml"
+    path.write_text(SMALL, encoding="utf-8")
+    return path
+
+
+def test_empty_out_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(ValueError, match="empty path"):
+        sweep(small(), "", workers=1, progress=False)
+    assert main(["sweep", str(_small_file(tmp_path)), "--out", "", "--no-progress"]) == 2
+    assert "empty path" in _one_error_line(capsys.readouterr().err)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["small.toml"]
+
+
+def test_a_second_sweep_into_one_store_is_refused(tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]
+                                                   ) -> None:
+    """Two sweeps into one --out both ran every run (600 rows for 300 runs)."""
+    out = tmp_path / "out"
+    with Store(out).lock():
+        with pytest.raises(OSError, match="another sweep") as info:
+            sweep(small(), out, workers=1, progress=False)
+        assert str(out) in str(info.value) and f"process {os.getpid()}" in str(info.value)
+        assert main(["sweep", str(_small_file(tmp_path)), "--out", str(out),
+                     "--no-progress"]) == 1
+        assert "another sweep" in _one_error_line(capsys.readouterr().err)
+    result = sweep(small(), out, workers=1, progress=False)  # released
+    assert result.new == N_SMALL and result.runs["run_id"].is_unique
+
+
+def test_a_real_second_sweep_process_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "kill.toml"
+    path.write_text(KILL, encoding="utf-8")
+    out = tmp_path / "out"
+    args = ["sweep", str(path), "--out", str(out), "--workers", "1", "--no-progress"]
+    first = _start(args, tmp_path, False, tmp_path / "first.log")
+    try:
+        deadline = time.monotonic() + 60
+        while not (out / "manifest.json").exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        second = subprocess.run([sys.executable, "-m", "mobilization", *args], cwd=tmp_path,
+                                capture_output=True, text=True, timeout=120)
+        assert second.returncode == 1, second.stderr
+        assert f"process {first.pid}" in _one_error_line(second.stderr)
+        assert first.wait(timeout=120) == 0
+    finally:
+        _kill(first)
+    final = Store(out).read()
+    assert len(final) == N_KILL and final["run_id"].is_unique
+
+
+def test_duplicate_and_foreign_parts(tmp_path: Path, reference: pd.DataFrame,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    sweep(small(), out, workers=1, progress=False)
+    [part] = Store(out).part_files()
+    # a duplicated part: counted once, with a warning
+    copy = part.with_name("part-copy.parquet")
+    copy.write_bytes(part.read_bytes())
+    with pytest.warns(UserWarning, match="written twice"):
+        assert len(Store(out).read()) == N_SMALL
+    assert main(["report", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert f"runs: {N_SMALL} ok, 0 failed of {N_SMALL}" in captured.out
+    assert "mobilize: warning:" in captured.err and "written twice" in captured.err
+    # the same run with other values: refused
+    frame = pd.read_parquet(copy)
+    frame.loc[0, list(OUTCOMES)[0]] += 1
+    frame.to_parquet(copy, index=False)
+    with pytest.raises(ValueError, match="different rows"):
+        Store(out).read()
+    copy.unlink()
+    # a part of another experiment: refused, naming the file, by report and resume
+    other = sweep(small(SMALL.replace("seed = 7", "seed = 8")), tmp_path / "other",
+                  workers=1, progress=False)
+    foreign = out / "parts" / "part-foreign.parquet"
+    foreign.write_bytes(Store(other.directory).part_files()[0].read_bytes())
+    assert main(["report", str(out)]) == 2
+    assert str(foreign) in _one_error_line(capsys.readouterr().err)
+    with pytest.raises(ValueError, match="not in this store's design"):
+        sweep(small(), out, workers=1, progress=False)
+
+
+def test_corrupt_part_is_named_and_set_aside_on_resume(tmp_path: Path,
+                                                       reference: pd.DataFrame,
+                                                       monkeypatch: pytest.MonkeyPatch,
+                                                       capsys: pytest.CaptureFixture[str]
+                                                       ) -> None:
+    monkeypatch.setattr(sweep_mod, "WRITE_EVERY", 0.0)
+    monkeypatch.setattr(sweep_mod, "TASK_SECONDS", 1e-9)
+    out = tmp_path / "out"
+    sweep(small(), out, workers=1, progress=False)
+    parts = Store(out).part_files()
+    assert len(parts) == N_SMALL
+    bad = parts[3]
+    bad.write_bytes(bad.read_bytes()[:100])  # truncated
+    assert main(["report", str(out)]) == 2
+    line = _one_error_line(capsys.readouterr().err)
+    assert str(bad) in line and "<Buffer>" not in line
+    assert main(["sweep", str(_small_file(tmp_path)), "--out", str(out),
+                 "--no-progress"]) == 0
+    err = capsys.readouterr().err
+    assert "mobilize: warning:" in err and "corrupt" in err
+    assert (out / "parts" / "corrupt" / bad.name).exists()
+    final = Store(out).read()
+    assert final["run_id"].is_unique
+    same_rows(final, reference)
+
+
+def test_bad_manifest_and_part_are_one_line(tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    sweep(small(), out, workers=1, progress=False)
+    manifest = (out / "manifest.json").read_text()
+    (out / "manifest.json").write_text("[1, 2]")
+    assert main(["report", str(out)]) == 2
+    assert "not a sweep's manifest" in _one_error_line(capsys.readouterr().err)
+    assert main(["sweep", str(_small_file(tmp_path)), "--out", str(out),
+                 "--no-progress"]) == 2
+    assert "not a sweep's manifest" in _one_error_line(capsys.readouterr().err)
+    (out / "manifest.json").write_text(manifest)
+    [part] = Store(out).part_files()
+    pd.read_parquet(part).drop(columns=[list(OUTCOMES)[0]]).to_parquet(part, index=False)
+    assert main(["report", str(out)]) == 2
+    line = _one_error_line(capsys.readouterr().err)
+    assert str(part) in line and list(OUTCOMES)[0] in line
+
+
+def test_full_disk_is_one_line_and_the_rerun_completes(tmp_path: Path,
+                                                        reference: pd.DataFrame,
+                                                        monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str]
+                                                        ) -> None:
+    import errno
+
+    monkeypatch.setattr(sweep_mod, "WRITE_EVERY", 0.0)
+    monkeypatch.setattr(sweep_mod, "TASK_SECONDS", 1e-9)
+    real = Store.write_part
+    written: list[int] = []
+
+    def filling(self: Store, rows: list[dict]) -> Path:
+        if len(written) >= 4:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        written.append(len(rows))
+        return real(self, rows)
+
+    monkeypatch.setattr(Store, "write_part", filling)
+    path = _small_file(tmp_path)
+    out = tmp_path / "out"
+    assert main(["sweep", str(path), "--out", str(out), "--no-progress", "--workers",
+                 "1"]) == 1
+    assert "No space left" in _one_error_line(capsys.readouterr().err)
+    monkeypatch.setattr(Store, "write_part", real)
+    assert len(Store(out).read()) == sum(written) > 0
+    assert main(["sweep", str(path), "--out", str(out), "--no-progress", "--workers",
+                 "1"]) == 0
+    final = Store(out).read()
+    assert final["run_id"].is_unique
+    same_rows(final, reference)
+
+
+def killing_simulate(weeks: int, seed: int, marker: str = "", **params: object) -> dict:
+    """Kills its worker process at one point, when the marker file exists."""
+    if marker and Path(marker).exists() and params.get("vital_interest_share") == 1.0:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return simulate(weeks, seed, **params)
+
+
+def test_a_killed_pool_worker_is_one_line(tmp_path: Path, reference: pd.DataFrame,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import functools
+
+    marker = tmp_path / "kill-now"
+    marker.touch()
+    killing = functools.partial(killing_simulate, marker=str(marker))
+    monkeypatch.setattr(sweep_mod, "WRITE_EVERY", 0.0)
+    monkeypatch.setattr(sweep_mod, "TASK_SECONDS", 1e-9)
+    out = tmp_path / "out"
+    with pytest.raises(OSError, match="worker process died") as info:
+        sweep(small(), out, workers=2, progress=False, simulate_fn=killing)
+    assert "\n" not in str(info.value) and str(out) in str(info.value)
+    before = Store(out).read()
+    marker.unlink()
+    final = sweep(small(), out, workers=1, progress=False, simulate_fn=killing)
+    assert final.skipped == len(before)
+    same_rows(final.runs, reference)
+
+
+# --- issue 10: Dask faults ---------------------------------------------------------------
+def test_not_a_dask_scheduler_times_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    """A port where something listens but never answers hung the sweep."""
+    import socket
+    import threading
+
+    monkeypatch.setenv("MOBILIZE_DASK_TIMEOUT", "1.5")
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        accepted: list[socket.socket] = []
+        stop = threading.Event()
+
+        def accept() -> None:
+            listener.settimeout(0.1)
+            while not stop.is_set():
+                with contextlib.suppress(OSError):
+                    accepted.append(listener.accept()[0])
+
+        thread = threading.Thread(target=accept, daemon=True)
+        thread.start()
+        address = f"tcp://127.0.0.1:{listener.getsockname()[1]}"
+        try:
+            t0 = time.monotonic()
+            assert main(["sweep", str(_small_file(tmp_path)), "--out", str(tmp_path / "o"),
+                         "--scheduler", address, "--no-progress"]) == 2
+            assert time.monotonic() - t0 < 10
+        finally:
+            stop.set()
+            thread.join()
+            for conn in accepted:
+                conn.close()
+    line = _one_error_line(capsys.readouterr().err)
+    assert address in line and "MOBILIZE_DASK_TIMEOUT" in line
+
+
+def test_dask_without_workers_fails_after_a_bounded_wait(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch,
+                                                         capsys: pytest.CaptureFixture[str]
+                                                         ) -> None:
+    distributed = pytest.importorskip("distributed")
+    monkeypatch.setenv("MOBILIZE_DASK_WORKER_WAIT", "1")
+    with distributed.LocalCluster(n_workers=0, processes=False, dashboard_address=":0",
+                                  silence_logs=logging.ERROR) as c:
+        t0 = time.monotonic()
+        assert main(["sweep", str(_small_file(tmp_path)), "--out", str(tmp_path / "o"),
+                     "--scheduler", c.scheduler_address, "--no-progress"]) == 1
+        assert time.monotonic() - t0 < 15
+    assert "no workers after 1 s" in _one_error_line(capsys.readouterr().err)
+
+
+_REAL_RUN_TASK = sweep_mod.run_task
+
+
+def slow_run_task(runs: list, simulate_fn: object = None) -> list:
+    time.sleep(0.15)
+    return _REAL_RUN_TASK(runs, simulate_fn)
+
+
+def test_lost_dask_scheduler_is_one_line_and_the_rerun_completes(
+        tmp_path: Path, reference: pd.DataFrame, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import threading
+
+    distributed = pytest.importorskip("distributed")
+    monkeypatch.setenv("MOBILIZE_DASK_TIMEOUT", "3")
+    monkeypatch.setattr(sweep_mod, "WRITE_EVERY", 0.0)
+    monkeypatch.setattr(sweep_mod, "TASK_SECONDS", 1e-9)
+    monkeypatch.setattr(sweep_mod, "run_task", slow_run_task)
+    path = _small_file(tmp_path)
+    out = tmp_path / "out"
+    args = ["sweep", str(path), "--out", str(out), "--no-progress"]
+    c = distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                                 dashboard_address=":0", silence_logs=logging.ERROR)
+    try:
+        def close_when_started() -> None:
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and len(list(out.glob("parts/*.parquet"))) < 2:
+                time.sleep(0.02)
+            c.close()
+
+        closer = threading.Thread(target=close_when_started)
+        closer.start()
+        t0 = time.monotonic()
+        status = main([*args, "--scheduler", c.scheduler_address])
+        closer.join()
+        assert status == 1 and time.monotonic() - t0 < 30
+    finally:
+        c.close()
+    assert "lost the Dask scheduler" in _one_error_line(capsys.readouterr().err)
+    kept = Store(out).read()
+    assert 2 <= len(kept) < N_SMALL
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                                  dashboard_address=":0", silence_logs=logging.ERROR) as c2:
+        assert main([*args, "--scheduler", c2.scheduler_address]) == 0
+    same_rows(Store(out).read(), reference)

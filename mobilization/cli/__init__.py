@@ -12,7 +12,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import warnings
 from collections.abc import Sequence
+from typing import Any
 
 from .. import __version__
 from . import dashboard, district, experiments, village
@@ -46,7 +48,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as e:  # --help, --version, or an argparse error (already printed)
         return e.code if isinstance(e.code, int) else (0 if e.code is None else 2)
     try:
-        return args.handler(args)
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning
+            return args.handler(args)
     except ValueError as e:
         print(f"{PROG}: error: {_one_line(e)}", file=sys.stderr)
         return 2
@@ -61,6 +65,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
+
+
+def _show_warning(message: Warning | str, category: type[Warning], filename: str,
+                  lineno: int, file: Any = None, line: str | None = None) -> None:
+    # A warning to the user is one line naming the problem, not the code that raised it.
+    print(f"{PROG}: warning: {_one_line(Warning(str(message)))}", file=sys.stderr)
 
 
 def _one_line(e: BaseException) -> str:

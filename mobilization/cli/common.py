@@ -60,10 +60,18 @@ SCHEDULER = {"default": None, "metavar": "ADDRESS",
 NO_PROGRESS = {"action": "store_true", "help": "no progress bar"}
 
 
+def out_path(text: str) -> Path:
+    """An argparse type: an output directory; an empty one (``--out ''``, which would
+    write into the working directory) is refused."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty path; give a directory")
+    return Path(text)
+
+
 def out_option(default: str | None) -> dict[str, Any]:
     """``--out DIR``: where a command writes (``None``: results/<experiment name>)."""
     where = default if default is not None else "results/<experiment name>"
-    return {"type": Path, "default": None if default is None else Path(default),
+    return {"type": out_path, "default": None if default is None else Path(default),
             "metavar": "DIR", "help": f"output directory (default {where})"}
 
 

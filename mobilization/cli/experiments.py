@@ -59,11 +59,20 @@ def experiment_out(args: argparse.Namespace, experiment: Any) -> Path:
     return args.out if args.out is not None else Path("results") / experiment.name
 
 
-def cmd_sweep(args: argparse.Namespace) -> int:
-    from ..experiments.experiment import load
-    from ..experiments.sweep import sweep
+def _load(args: argparse.Namespace, command: str) -> Any:
+    """Read the experiment file, warning (stderr) of tables this command does not read."""
+    from ..experiments.experiment import load, unread_tables
 
     experiment = load(args.file)
+    for message in unread_tables(experiment, command):
+        print(f"{PROG}: warning: {message}", file=sys.stderr)
+    return experiment
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from ..experiments.sweep import sweep
+
+    experiment = _load(args, "sweep")
     out = experiment_out(args, experiment)
     print(f"{experiment.name}: {len(experiment.points)} design points x "
           f"{experiment.replications} replications = {experiment.n_runs} runs -> {out}",
@@ -95,10 +104,9 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
-    from ..experiments.experiment import load
     from ..experiments.sensitivity import sensitivity
 
-    experiment = load(args.file)
+    experiment = _load(args, "sensitivity")
     result = sensitivity(experiment, experiment_out(args, experiment), workers=args.workers,
                          scheduler=args.scheduler, progress=not args.no_progress)
     print(result.text)
@@ -107,9 +115,8 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
     from ..experiments.calibrate import calibrate
-    from ..experiments.experiment import load
 
-    experiment = load(args.file)
+    experiment = _load(args, "calibrate")
     result = calibrate(experiment, experiment_out(args, experiment), workers=args.workers,
                        scheduler=args.scheduler, progress=not args.no_progress)
     print(result.text)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,12 @@ DUMMY = "dummy"
 """Name of the sensitivity-analysis dummy factor: sampled like the others, ignored by the
 model, so its index measures the noise of the estimates."""
 
-MAX_RUNS = 5_000_000
+MAX_RUNS = 1_000_000
+"""The most runs (design points x replications) one experiment may have. A million
+default villages take about 11 core-hours and a store of about 1 GB, past what one study
+needs; the design, its run ids and the resume set grow with it, so a larger design is
+refused while the file is read, before any point is built. Split a larger study into
+several experiments."""
 
 
 class ExperimentError(ValueError):
@@ -109,25 +115,51 @@ class Experiment:
 
     def runs(self) -> list[Run]:
         """Every (point, replication), ordered by point then replication."""
-        out = []
+        return list(self.iter_runs())
+
+    def iter_runs(self) -> Iterator[Run]:
+        """The runs of :meth:`runs` one at a time, so a sweep never holds them all."""
         for p in self.points:
             full = self.kind.resolve(p.params)
             for r in range(self.replications):
                 seed = self.seed_of(p.index, r)
                 key = run_id(p.index, full, p.extra, r, seed, self.weeks,
                              self.series, self.series_every)
-                out.append(Run(run_id=key, point=p.index, sub=p.sub, replication=r,
-                               seed=seed, weeks=self.weeks, params=p.params, extra=p.extra,
-                               model=self.model, series=self.series,
-                               series_every=self.series_every))
-        return out
+                yield Run(run_id=key, point=p.index, sub=p.sub, replication=r, seed=seed,
+                          weeks=self.weeks, params=p.params, extra=p.extra, model=self.model,
+                          series=self.series, series_every=self.series_every)
+
+    def run_ids(self) -> frozenset[str]:
+        """The ids of every run (computed once): what a store of this design may hold."""
+        cached = self.__dict__.get("_run_ids")
+        if cached is None:
+            cached = frozenset(r.run_id for r in self.iter_runs())
+            object.__setattr__(self, "_run_ids", cached)
+        return cached
 
     def fingerprint(self) -> str:
         """A hash of every run's key: equal exactly when two designs run the same runs."""
         h = hashlib.sha256()
-        for run in self.runs():
+        for run in self.iter_runs():
             h.update(run.run_id.encode())
         return h.hexdigest()
+
+    @classmethod
+    def from_manifest(cls, design: dict[str, Any]) -> Experiment:
+        """The design recorded in a store's manifest (``manifest["design"]``), so that a
+        reader without the experiment file (``mobilize report``) knows the design's runs.
+        Check :meth:`fingerprint` against the manifest's before trusting it: changed model
+        defaults change the runs."""
+        return cls(
+            name=design["name"], weeks=design["weeks"], replications=design["replications"],
+            seed=design["seed"], seeding=design["seeding"], design=design["design"],
+            factors=tuple(design["factors"]),
+            points=tuple(Point(p["point"], p["sub"], p["params"], p.get("extra", {}))
+                         for p in design["points"]),
+            subs=tuple(design["subs"]), sample=design["sample"],
+            ranges={k: tuple(v) for k, v in design["ranges"].items()},
+            tables=design["tables"], description=design.get("description", ""),
+            model=design.get("model", "village"))
 
     def manifest(self) -> dict[str, Any]:
         """The design as JSON-ready data (for ``manifest.json``)."""

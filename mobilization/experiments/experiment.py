@@ -62,6 +62,7 @@ the problem.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import math
 import numbers
@@ -179,6 +180,8 @@ def parse(text: str, path: str | os.PathLike[str] | None = None) -> Experiment:
                  "targets"):
         if name in data and not isinstance(data[name], dict):
             raise ExperimentError(f"{loc.where}: '{name}' must be a table, [{name}]")
+        if name in data and not data[name] and name != "fixed":
+            raise loc.error("is empty; give its entries or remove the table", name)
 
     head = data.get("experiment")
     if head is None:
@@ -186,9 +189,12 @@ def parse(text: str, path: str | os.PathLike[str] | None = None) -> Experiment:
                               "replications, seed)")
     _unknown_keys(loc, "experiment", head, _EXPERIMENT_KEYS)
     name = head.get("name")
-    if not isinstance(name, str) or not name.strip() or not re.fullmatch(r"[\w .\-]+", name):
-        raise loc.error("must be a non-empty name of letters, digits, spaces, '.', '-' or "
-                        f"'_'; got {name!r}", "experiment", "name")
+    # The name becomes the default output directory, results/<name>: an identifier, so
+    # that it can never be '.', '..', absolute, or reach outside results/.
+    if not isinstance(name, str) or not re.fullmatch(r"\w[\w\-]*", name):
+        raise loc.error("must be a name of letters, digits, '_' or '-' (no spaces, dots or "
+                        f"slashes: it names the output directory); got {name!r}",
+                        "experiment", "name")
     weeks = _whole(loc, "experiment", "weeks", head.get("weeks", HORIZON_WEEKS), 1, 5200)
     replications = _whole(loc, "experiment", "replications", head.get("replications", 1),
                           1, 100_000)
@@ -212,7 +218,8 @@ def parse(text: str, path: str | os.PathLike[str] | None = None) -> Experiment:
     grid = _grid(loc, "grid", data.get("grid", {}))
     sample, ranges, rows = None, {}, None
     if "sample" in data:
-        sample, ranges, rows = _sample(loc, data["sample"], data.get("ranges"), seed)
+        sample, ranges, rows = _sample(loc, data["sample"], data.get("ranges"), seed,
+                                       replications)
     design = sample["method"] if sample else "grid"
     seeding = head.get("seeding", "independent" if sample else "common")
     if seeding not in SEEDINGS:
@@ -254,6 +261,8 @@ def parse(text: str, path: str | os.PathLike[str] | None = None) -> Experiment:
                 raise loc.error(f"{key} is both fixed and varied", "fixed", key)
             raise loc.error(f"{key} is both fixed and varied", "sub.fixed", key, k)
 
+    _check_size(loc, [len(rows) if sample else math.prod(len(v) for v in g.values())
+                      for _, _, g in subs], replications)
     points: list[Point] = []
     factors: list[str] = []
     for sub_name, sub_fixed, sub_grid in subs:
@@ -278,9 +287,6 @@ def parse(text: str, path: str | os.PathLike[str] | None = None) -> Experiment:
                     f"{'of sub-experiment ' + repr(sub_name) + ' ' if sub_name else ''}"
                     f"is refused: {e}") from None
             points.append(Point(len(points), sub_name, params, extra))
-            if len(points) * replications > MAX_RUNS:
-                raise ExperimentError(f"{loc.where}: more than {MAX_RUNS:,} runs; split the "
-                                      "experiment")
     if sample and sample.get("dummy"):
         factors.append(DUMMY)
 
@@ -312,6 +318,41 @@ def _series(loc: Locator, head: dict[str, Any], weeks: int) -> tuple[tuple[str, 
     if names and loc.kind.simulate_series is None:  # pragma: no cover - both kinds keep them
         raise loc.error(f"a {loc.kind.name} keeps no series", "experiment", "series")
     return tuple(names), every
+
+
+def _check_size(loc: Locator, points_per_sub: list[int], replications: int) -> None:
+    """Refuse a design of more than :data:`MAX_RUNS` runs from its counts alone, before any
+    point or run is built (a 5-million-run grid is refused in milliseconds)."""
+    total = sum(points_per_sub) * replications
+    if total > MAX_RUNS:
+        raise ExperimentError(
+            f"{loc.where}: the design has {total:,} runs ({sum(points_per_sub):,} points x "
+            f"{replications} replications); the limit is {MAX_RUNS:,} runs per experiment: "
+            "split it into several experiments")
+
+
+READERS = {"analysis": "sensitivity", "calibrate": "calibrate", "targets": "calibrate"}
+"""The command that reads each optional table; the others ignore it."""
+
+
+def unread_tables(experiment: Experiment, command: str) -> list[str]:
+    """Warnings, with file and line, for the tables of ``experiment`` that ``mobilize
+    command`` does not read (``[targets]`` under ``mobilize sweep``). They are warnings, not
+    errors: sweeping a calibration's grid first, to look at it, is a fair use."""
+    text = ""
+    if experiment.path is not None:
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            text = experiment.path.read_text(encoding="utf-8")
+    loc = Locator(text, experiment.path)
+    out = []
+    for table in experiment.tables:
+        reader = READERS.get(table)
+        if reader is not None and reader != command:
+            line = loc.line(table)
+            where = f"{loc.where}, line {line}" if line else loc.where
+            out.append(f"{where}: [{table}] is read by `mobilize {reader}` only; "
+                       f"`mobilize {command}` ignores it")
+    return out
 
 
 def _describe(params: dict[str, Any]) -> str:
@@ -386,9 +427,10 @@ def _arange(loc: Locator, table: str, key: str, spec: dict[str, Any], whole: boo
     if set(spec) != {"start", "stop", "step"}:
         raise loc.error("a range needs exactly start, stop and step", table, key, occurrence)
     start, stop, step = spec["start"], spec["stop"], spec["step"]
-    if not all(isinstance(x, numbers.Real) and not isinstance(x, bool)
+    if not all(isinstance(x, numbers.Real) and not isinstance(x, bool) and math.isfinite(x)
                for x in (start, stop, step)):
-        raise loc.error("start, stop and step must be numbers", table, key, occurrence)
+        raise loc.error("start, stop and step must be finite numbers", table, key,
+                        occurrence)
     if step <= 0 or stop < start:
         raise loc.error(f"needs step > 0 and stop >= start; got start={start}, stop={stop}, "
                         f"step={step}", table, key, occurrence)
@@ -400,7 +442,8 @@ def _arange(loc: Locator, table: str, key: str, spec: dict[str, Any], whole: boo
     return [int(round(v)) if whole else v for v in values]
 
 
-def _sample(loc: Locator, spec: dict[str, Any], ranges_data: Any, seed: int
+def _sample(loc: Locator, spec: dict[str, Any], ranges_data: Any, seed: int,
+            replications: int
             ) -> tuple[dict[str, Any], dict[str, tuple[float, float]], list[dict[str, Any]]]:
     _unknown_keys(loc, "sample", spec, _SAMPLE_KEYS)
     method = spec.get("method")
@@ -437,6 +480,10 @@ def _sample(loc: Locator, spec: dict[str, Any], ranges_data: Any, seed: int
     sample = {"method": method, "n": n, "dummy": dummy}
     if method == "morris":
         sample["num_levels"] = levels
+    d = len(ranges) + dummy
+    rows_expected = n * (d + 2) if method == "sobol" else n * (d + 1) if method == "morris" \
+        else n
+    _check_size(loc, [rows_expected], replications)
     matrix = sample_matrix(sample, ranges, seed)
     names = [*ranges, *([DUMMY] if dummy else [])]
     rows = []

@@ -10,8 +10,10 @@ from pathlib import Path
 
 
 def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], None]) -> Path:
-    """Call ``write(tmp)`` on a temporary file in ``path``'s directory, then move it onto
-    ``path`` with :func:`os.replace` (atomic on one file system).
+    """Call ``write(tmp)`` on a temporary file in ``path``'s directory, flush it to disk,
+    then move it onto ``path`` with :func:`os.replace` (atomic on one file system) and flush
+    the directory, so that a crash of the machine, not only of the process, leaves the old
+    file or the new one.
 
     An interrupted or failing ``write`` leaves no temporary file behind and any earlier
     ``path`` untouched. The directory is created if needed. Returns ``path``.
@@ -24,7 +26,9 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], None]) ->
     try:
         write(tmp)
         os.chmod(tmp, 0o666 & ~_umask())
+        _fsync(tmp)
         os.replace(tmp, path)
+        _fsync(path.parent)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
@@ -35,6 +39,18 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], None]) ->
 def write_text(path: str | os.PathLike[str], text: str) -> Path:
     """Atomically write ``text`` (UTF-8) to ``path``."""
     return atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def _fsync(path: Path) -> None:
+    # Directories need O_RDONLY; some file systems cannot fsync a directory (ignored).
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    except OSError:
+        if not path.is_dir():
+            raise
+    finally:
+        os.close(fd)
 
 
 def _umask() -> int:

@@ -6,11 +6,21 @@ Layout of an output directory::
     DIR/parts/*.parquet      one row per finished run, in part files
     DIR/series/*.parquet     the outcomes kept over time (``[experiment] series``), one row
                              per run and week, in the part of the same name as the runs'
+    DIR/.lock                held (``flock``) by the one sweep writing into DIR
 
-Every file is written to a temporary name and moved into place (:func:`atomic_write`), so
-a part file is either complete or absent: a sweep killed at any moment loses at most the
-runs it had not yet written, never a written one, and never leaves a half file. Each run is
-written once, because a resumed sweep runs only the runs that no part file holds.
+Every file is written to a temporary name, flushed to disk and moved into place
+(:func:`atomic_write`), so a part file is either complete or absent: a sweep killed at any
+moment loses at most the runs it had not yet written, never a written one, and never leaves
+a half file. Each run is written once, because a resumed sweep runs only the runs that no
+part file holds, and a second sweep into the same directory is refused while one runs.
+
+Every reader (:meth:`Store.read`, and the resume) checks what it reads: a run that is not
+one of the design's is refused with the part file that holds it, an identical row found
+twice is counted once (with a warning), and a part file that cannot be read is named (a
+resumed sweep moves it to ``DIR/parts/corrupt/`` and runs its runs again).
+
+Errors: bad or foreign files in the store are :class:`ValueError` (exit status 2), a store
+held by another sweep is :class:`StoreBusy`, an :class:`OSError` (exit status 1).
 
 The series of a part's runs are written *before* the part, under the same name in
 ``series/``: a run in ``parts/`` always has its series, and a series part whose run part is
@@ -21,6 +31,7 @@ store removes it. Each run's series is therefore stored exactly once.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import importlib.metadata
 import json
@@ -34,6 +45,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 
 from .experiment import Experiment
 from .files import atomic_write, write_text
@@ -41,6 +53,8 @@ from .kinds import VILLAGE, Kind, kind_of
 
 MANIFEST = "manifest.json"
 PARTS = "parts"
+LOCK = ".lock"
+CORRUPT = "corrupt"
 RUN_COLUMNS = ("run_id", "point", "sub", "replication", "seed", "status", "error")
 """Columns that identify a run and its fate; then every parameter (as ``param.NAME``,
 so a parameter's column can never be taken for an outcome's), extra factors
@@ -89,14 +103,64 @@ def git_commit() -> str | None:
     return head.stdout.strip() + ("-dirty" if dirty.stdout.strip() else "")
 
 
+class StoreBusy(OSError):
+    """Another sweep is writing into the directory (exit status 1)."""
+
+
+class StoreWarning(UserWarning):
+    """Something in a store was repaired on reading (a duplicate row, a corrupt part moved
+    aside)."""
+
+
 class Store:
     """The output directory of one experiment."""
 
     def __init__(self, directory: str | os.PathLike[str]):
+        if not os.fspath(directory).strip():
+            raise ValueError("the output directory is an empty path; give --out DIR (a new "
+                             "directory, or the store of the same design to resume)")
         self.dir = Path(directory)
         self.parts = self.dir / PARTS
         self.series = self.dir / SERIES
         self._kind: Kind | None = None
+        self._ids: frozenset[str] | None = None
+
+    @contextlib.contextmanager
+    def lock(self) -> Any:
+        """Hold ``DIR/.lock`` for a sweep: a second writer is refused (:class:`StoreBusy`)
+        instead of running every run again into the same parts. The lock is the kernel's
+        (``flock``), so a killed sweep never leaves it held."""
+        import fcntl
+
+        made_dir = not self.dir.exists()
+        self.dir.mkdir(parents=True, exist_ok=True)
+        path = self.dir / LOCK
+        made_lock = not path.exists()
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as e:
+                if e.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                    raise
+                holder = os.pread(fd, 64, 0).decode(errors="replace").strip()
+                raise StoreBusy(f"{self.dir} is being written by another sweep"
+                                f"{f' (process {holder})' if holder else ''}; wait for it, "
+                                "or use another --out") from None
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+            try:
+                yield self
+            finally:
+                with contextlib.suppress(OSError):
+                    os.ftruncate(fd, 0)
+                    if not self.exists():  # refused: leave the directory as it was
+                        if made_lock:
+                            path.unlink()
+                        if made_dir:
+                            self.dir.rmdir()
+        finally:
+            os.close(fd)  # releases the lock
 
     @property
     def kind(self) -> Kind:
@@ -114,13 +178,35 @@ class Store:
         return self.manifest_path.exists()
 
     def manifest(self) -> dict[str, Any]:
-        """The manifest of a started sweep; :class:`ValueError` if there is none."""
+        """The manifest of a started sweep; :class:`ValueError` if there is none or it is
+        not a sweep's manifest."""
         try:
-            return json.loads(self.manifest_path.read_text(encoding="utf-8"))
+            data = json.loads(self.manifest_path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise ValueError(f"{self.dir} holds no sweep (no {MANIFEST})") from None
-        except json.JSONDecodeError as e:
+        except (json.JSONDecodeError, UnicodeDecodeError) as e:
             raise ValueError(f"{self.manifest_path} is not valid JSON: {e}") from None
+        design = data.get("design") if isinstance(data, dict) else None
+        if not isinstance(design, dict) or not isinstance(design.get("fingerprint"), str):
+            raise ValueError(f"{self.manifest_path} is not a sweep's manifest (an object "
+                             "with a design and its fingerprint)")
+        return data
+
+    def design_ids(self) -> frozenset[str] | None:
+        """The run ids of the store's design: from :meth:`open`, else rebuilt from the
+        manifest; None when the rebuilt design does not match the manifest's fingerprint
+        (the model's defaults changed since), and only uniqueness can be checked."""
+        if self._ids is None and self.exists():
+            from .design import Experiment as Design
+
+            design = self.manifest()["design"]
+            try:
+                rebuilt = Design.from_manifest(design)
+                if rebuilt.fingerprint() == design["fingerprint"]:
+                    self._ids = rebuilt.run_ids()
+            except (KeyError, TypeError, ValueError):
+                return None
+        return self._ids
 
     def open(self, experiment: Experiment) -> set[str]:
         """Start the store for ``experiment``, or reopen it to resume; returns the ids of
@@ -131,6 +217,7 @@ class Store:
         """
         design = experiment.manifest()
         self._kind = experiment.kind
+        self._ids = experiment.run_ids()
         if self.exists():
             old = self.manifest()
             if old.get("design", {}).get("fingerprint") != design["fingerprint"]:
@@ -145,10 +232,11 @@ class Store:
                 warnings.warn(f"resuming a sweep started at commit {old.get('git_commit')} "
                               f"with commit {commit}", stacklevel=2)
             self._remove_temporary_files()
-            self._remove_orphan_series()
-            return self.finished_ids()
+            ids = self.finished_ids(set_aside=True)  # sets unreadable parts aside
+            self._remove_orphan_series()  # then their series, and any orphan
+            return ids
         self._remove_unfinished_start()
-        if self.dir.exists() and any(self.dir.iterdir()):
+        if self.dir.exists() and any(p.name != LOCK for p in self.dir.iterdir()):
             raise ValueError(f"{self.dir} is not empty and holds no sweep; choose another "
                              "--out")
         manifest = {
@@ -189,11 +277,26 @@ class Store:
     def part_files(self) -> list[Path]:
         return sorted(self.parts.glob("part-*.parquet"))
 
-    def finished_ids(self) -> set[str]:
-        """Ids of the runs written so far (``ok`` or ``failed``)."""
+    def finished_ids(self, set_aside: bool = False) -> set[str]:
+        """Ids of the runs written so far (``ok`` or ``failed``); refuses a part holding a
+        run of another design. ``set_aside``: move a part that cannot be read to
+        ``DIR/parts/corrupt/`` (with a warning) so that its runs run again."""
         ids: set[str] = set()
+        design = self.design_ids()
         for path in self.part_files():
-            ids.update(pd.read_parquet(path, columns=["run_id"])["run_id"])
+            try:
+                part = _read_part(path, columns=["run_id"])["run_id"]
+            except CorruptPart as e:
+                if not set_aside:
+                    raise
+                aside = self.parts / CORRUPT / path.name
+                aside.parent.mkdir(exist_ok=True)
+                os.replace(path, aside)
+                warnings.warn(f"{e}; moved to {aside}: its runs run again", StoreWarning,
+                              stacklevel=2)
+                continue
+            _check_members(path, part, design)
+            ids.update(part)
         return ids
 
     def drop_failed(self) -> int:
@@ -206,7 +309,7 @@ class Store:
         """
         removed = 0
         for path in self.part_files():
-            frame = pd.read_parquet(path)
+            frame = _read_part(path)
             failed = frame["status"] == "failed"
             if not failed.any():
                 continue
@@ -238,13 +341,79 @@ class Store:
                                                                index=False))
 
     def read(self) -> pd.DataFrame:
-        """Every run written, one row each, ordered by point and replication."""
+        """Every run written, one row each, ordered by point and replication.
+
+        Refuses (:class:`ValueError`, naming the part file) a part that cannot be read,
+        lacks a column, or holds a run of another design, and two different rows of one
+        run; an identical row found twice (a copied part) is counted once, with a warning.
+        """
         paths = self.part_files()
         if not paths:
             return rows_frame([], self.kind)
-        frame = pd.concat([pd.read_parquet(p) for p in paths], ignore_index=True)
+        design = self.design_ids()
+        needed = [*RUN_COLUMNS, *self.kind.outcomes]
+        frames = []
+        for path in paths:
+            part = _read_part(path)
+            missing = [c for c in needed if c not in part.columns]
+            if missing:
+                raise ValueError(f"{path}: not a part file of this store: no column "
+                                 f"{missing[0]!r}")
+            _check_members(path, part["run_id"], design)
+            frames.append(part.assign(_part=path.name))
+        frame = pd.concat(frames, ignore_index=True)
+        twice = frame["run_id"].duplicated(keep=False)
+        if twice.any():
+            frame = self._drop_duplicates(frame, twice)
+        frame = frame.drop(columns="_part")
         return frame.sort_values(["point", "replication"], kind="stable").reset_index(
             drop=True)
+
+    def _drop_duplicates(self, frame: pd.DataFrame, twice: pd.Series) -> pd.DataFrame:
+        # Rows of one run must agree in every column but their part file's name.
+        dup = frame[twice]
+        values = dup.drop(columns="_part").astype("string").fillna("<NA>")
+        differing = values.groupby(dup["run_id"]).nunique(dropna=False).gt(1).any(axis=1)
+        if differing.any():
+            rid = differing[differing].index[0]
+            parts = sorted(set(dup.loc[dup["run_id"] == rid, "_part"]))
+            raise ValueError(f"{self.parts}: run {rid} has different rows in "
+                             f"{' and '.join(parts)}; remove the wrong part file")
+        n = int(frame["run_id"].duplicated().sum())
+        parts = sorted(set(dup["_part"]))
+        warnings.warn(f"{self.dir}: {n} runs are written twice, identically (in "
+                      f"{', '.join(parts[:3])}{', ...' if len(parts) > 3 else ''}); "
+                      "each is counted once", StoreWarning, stacklevel=3)
+        return frame.drop_duplicates("run_id", keep="first")
+
+
+class CorruptPart(ValueError):
+    """A part file that cannot be read (truncated, not Parquet)."""
+
+
+def _read_part(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
+    """One part file; :class:`CorruptPart` naming the file if it cannot be read (Arrow's
+    own message names only ``'<Buffer>'``)."""
+    try:
+        return pd.read_parquet(path, columns=columns, engine="pyarrow")
+    except FileNotFoundError:
+        raise
+    except (pa.ArrowException, OSError, ValueError, KeyError) as e:
+        text = " ".join(str(e).split()) or type(e).__name__
+        text = text.replace("Could not open Parquet input source '<Buffer>': ", "")
+        raise CorruptPart(f"{path}: cannot read this part file ({text})") from None
+
+
+def _check_members(path: Path, run_ids: pd.Series, design: frozenset[str] | None) -> None:
+    """Refuse a part holding a run that is not one of the design's (a part copied in from
+    another experiment)."""
+    if design is None:
+        return
+    foreign = ~run_ids.isin(design)
+    if foreign.any():
+        raise ValueError(f"{path}: holds {int(foreign.sum())} runs that are not in this "
+                         f"store's design (run {run_ids[foreign].iloc[0]}); a part from "
+                         "another experiment? Move it out of the store")
 
 
     def read_series(self) -> pd.DataFrame:
