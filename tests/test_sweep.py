@@ -712,24 +712,29 @@ def test_a_second_sweep_into_one_store_is_refused(tmp_path: Path,
 
 
 def test_a_real_second_sweep_process_is_refused(tmp_path: Path) -> None:
+    """A `mobilize sweep` process is refused while another process holds the store's lock
+    (the holder sleeps with the lock taken, so the test does not race a sweep's end)."""
     path = tmp_path / "kill.toml"
     path.write_text(KILL, encoding="utf-8")
     out = tmp_path / "out"
-    args = ["sweep", str(path), "--out", str(out), "--workers", "1", "--no-progress"]
-    first = _start(args, tmp_path, False, tmp_path / "first.log")
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time\nfrom mobilization.experiments.store import Store\n"
+         f"with Store({str(out)!r}).lock():\n"
+         "    print('held', flush=True)\n    sys.stdin.read()\n"],
+        cwd=tmp_path, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
-        deadline = time.monotonic() + 60
-        while not (out / "manifest.json").exists() and time.monotonic() < deadline:
-            time.sleep(0.02)
-        second = subprocess.run([sys.executable, "-m", "mobilization", *args], cwd=tmp_path,
-                                capture_output=True, text=True, timeout=120)
+        assert holder.stdout.readline().strip() == "held"
+        second = subprocess.run([sys.executable, "-m", "mobilization", "sweep", str(path),
+                                 "--out", str(out), "--workers", "1", "--no-progress"],
+                                cwd=tmp_path, capture_output=True, text=True, timeout=120)
         assert second.returncode == 1, second.stderr
-        assert f"process {first.pid}" in _one_error_line(second.stderr)
-        assert first.wait(timeout=120) == 0
+        assert f"process {holder.pid}" in _one_error_line(second.stderr)
     finally:
-        _kill(first)
-    final = Store(out).read()
-    assert len(final) == N_KILL and final["run_id"].is_unique
+        holder.stdin.close()
+        holder.wait(timeout=30)
+        holder.stdout.close()
+    assert not (out / "manifest.json").exists()  # the refused sweep wrote nothing
 
 
 def test_duplicate_and_foreign_parts(tmp_path: Path, reference: pd.DataFrame,

@@ -386,6 +386,21 @@ class Store:
                       "each is counted once", StoreWarning, stacklevel=3)
         return frame.drop_duplicates("run_id", keep="first")
 
+    def read_series(self) -> pd.DataFrame:
+        """The series of every run written (long form: :data:`SERIES_COLUMNS`, then one
+        column per outcome), ordered by point, replication and week; empty when the
+        design keeps none. Only series whose runs are in ``parts/`` count."""
+        paths = [p for p in sorted(self.series.glob("part-*.parquet"))
+                 if (self.parts / p.name).exists()]
+        if not paths:
+            names = self.manifest().get("design", {}).get("series", []) if self.exists() \
+                else []
+            return series_frame([], names)
+        frame = pd.concat([pd.read_parquet(p) for p in paths], ignore_index=True)
+        frame = frame.drop_duplicates(["run_id", "week"])
+        return frame.sort_values(["point", "replication", "week"], kind="stable").reset_index(
+            drop=True)
+
 
 class CorruptPart(ValueError):
     """A part file that cannot be read (truncated, not Parquet)."""
@@ -414,22 +429,6 @@ def _check_members(path: Path, run_ids: pd.Series, design: frozenset[str] | None
         raise ValueError(f"{path}: holds {int(foreign.sum())} runs that are not in this "
                          f"store's design (run {run_ids[foreign].iloc[0]}); a part from "
                          "another experiment? Move it out of the store")
-
-
-    def read_series(self) -> pd.DataFrame:
-        """The series of every run written (long form: :data:`SERIES_COLUMNS`, then one
-        column per outcome), ordered by point, replication and week; empty when the
-        design keeps none. Only series whose runs are in ``parts/`` count."""
-        paths = [p for p in sorted(self.series.glob("part-*.parquet"))
-                 if (self.parts / p.name).exists()]
-        if not paths:
-            names = self.manifest().get("design", {}).get("series", []) if self.exists() \
-                else []
-            return series_frame([], names)
-        frame = pd.concat([pd.read_parquet(p) for p in paths], ignore_index=True)
-        frame = frame.drop_duplicates(["run_id", "week"])
-        return frame.sort_values(["point", "replication", "week"], kind="stable").reset_index(
-            drop=True)
 
 
 def series_frame(rows: Iterable[dict[str, Any]], names: Iterable[str] = ()) -> pd.DataFrame:
