@@ -101,3 +101,26 @@ def test_every_shipped_experiment_loads() -> None:
     for path in files:
         experiment = load(path)
         assert experiment.n_runs > 0, path.name
+
+
+def test_readme_states_the_python_the_package_needs():
+    """The README once said 3.11+ while the package needs 3.12 (issue 10, item 8)."""
+    import re
+    import tomllib
+
+    needs = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["requires-python"]
+    version = re.fullmatch(r">=\s*(\d+\.\d+)", needs).group(1)
+    readme = (ROOT / "README.md").read_text()
+    assert f"Python {version} or newer" in readme
+    assert not re.search(r"Python 3\.\d+\+", readme)
+
+
+def test_the_odd_names_code_that_exists():
+    """Every module path the ODD names (``village/model.py``, ``district/model.py``) is a
+    file of the package, so the description follows the code when it moves."""
+    import re
+
+    named = set(re.findall(r"`((?:village|district|experiments|dashboard|cli)/\w+\.py)`", ODD))
+    assert named, "the ODD names no module"
+    missing = sorted(n for n in named if not (ROOT / "mobilization" / n).exists())
+    assert not missing, f"docs/ODD.md names modules that do not exist: {missing}"
