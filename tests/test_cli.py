@@ -330,7 +330,7 @@ def test_dashboard_on_a_port_in_use_exits_2(capsys: pytest.CaptureFixture[str]) 
 def test_mean_and_interval_share_one_format(outcome: str, values: tuple, text: str) -> None:
     """A mean and its interval have the same unit and decimals; district shares are
     percentages as village shares are (issue 10, item 8)."""
-    from mobilization.cli.common import mean_ci_text
+    from mobilization.experiments.formatting import mean_ci_text
 
     assert mean_ci_text(outcome, *values) == text
 

@@ -8,7 +8,6 @@ start fast.
 from __future__ import annotations
 
 import argparse
-import math
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
@@ -140,40 +139,6 @@ def setting_text(overrides: dict[str, Any]) -> str:
     """``name=value, ...`` of the parameters set, or ``defaults``."""
     return (", ".join(f"{k}={value_text(v)}" for k, v in overrides.items())
             if overrides else "defaults")
-
-
-def _percent(outcome: str) -> bool:
-    from ..district.outcomes import DISTRICT_PERCENT
-    from ..village.outcomes import is_share  # the outcome table loads NumPy: only here
-
-    return is_share(outcome) or outcome in DISTRICT_PERCENT
-
-
-def _decimals(outcome: str, x: float) -> int:
-    """Decimals that show three significant digits of ``x`` (two for percentages)."""
-    if _percent(outcome):
-        return 2
-    if not math.isfinite(x) or x == 0:
-        return 2
-    return min(max(2 - math.floor(math.log10(abs(x))), 0), 4)
-
-
-def format_number(outcome: str, x: float, decimals: int | None = None) -> str:
-    """An outcome value for a table: shares as percentages with two decimals, other
-    values with three significant digits (or ``decimals``)."""
-    places = _decimals(outcome, x) if decimals is None else decimals
-    if _percent(outcome):
-        return f"{100 * x:.{places}f}%"
-    return f"{x:.{places}f}"
-
-
-def mean_ci_text(outcome: str, mean: float, low: float, high: float) -> str:
-    """``mean [low, high]`` of an outcome, all three to the same decimals (the mean's):
-    ``13.18% [12.77, 13.58]``, ``2.20 [0.22, 4.18]``."""
-    places = _decimals(outcome, mean)
-    unit = "%" if _percent(outcome) else ""
-    a, b, c = (format_number(outcome, v, places).rstrip("%") for v in (mean, low, high))
-    return f"{a}{unit} [{b}, {c}]"
 
 
 def table(rows: list[list[str]], header: list[str]) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..district.parameters import DISTRICT_PARAMETERS
+from ..experiments.formatting import mean_ci_text
 from .common import (
     NO_PROGRESS,
     PROG,
@@ -17,7 +18,6 @@ from .common import (
     SETTING,
     WEEKS,
     WORKERS,
-    mean_ci_text,
     parse_sets,
     setting_text,
     table,

@@ -10,6 +10,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+from ..experiments.formatting import format_number, mean_ci_text
 from ..village.parameters import METHODS, PARAMETERS, PRESETS, defaults, resolve
 from .common import (
     NO_PROGRESS,
@@ -19,8 +20,6 @@ from .common import (
     SETTING,
     WEEKS,
     WORKERS,
-    format_number,
-    mean_ci_text,
     parse_sets,
     setting_text,
     table,

@@ -26,6 +26,7 @@ from matplotlib.figure import Figure
 from scipy import stats as _scipy_stats
 
 from .files import atomic_write
+from .formatting import format_number, mean_ci_text
 from .kinds import kind_of
 from .plots import save_figure
 from .report_figures import (
@@ -263,14 +264,14 @@ def _table(summary: pd.DataFrame, design: dict[str, Any]) -> str:
     keys, axes = _layout(summary, design)
     shown = [k for k in ("sub", "branch_method") if k in keys]
     shown += [f for f in design.get("factors", []) if f in summary and f not in shown]
-    header = ["point", *shown, "n", "mean", "95% CI"]
+    header = ["point", *shown, "n", "mean [95% CI]"]
     rows = []
     for _, r in summary.iterrows():
         mean, low, high = (r[f"{MAIN}_{s}"] for s in ("mean", "ci_low", "ci_high"))
         rows.append([str(r["point"]), *(_value_text(_plain(r[k])) for k in shown),
                      f"{r['n']}" + (f" ({r['failed']} failed)" if r["failed"] else ""),
-                     _number(mean), f"[{_number(low)}, {_number(high)}]"
-                     if np.isfinite(low) else "-"])
+                     mean_ci_text(MAIN, mean, low, high) if np.isfinite(low)
+                     else "-" if not np.isfinite(mean) else format_number(MAIN, mean)])
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
     fmt = "  ".join(f"{{:<{w}}}" for w in widths)
     lines = [fmt.format(*row).rstrip() for row in rows]
@@ -281,9 +282,6 @@ def _table(summary: pd.DataFrame, design: dict[str, Any]) -> str:
     return "\n".join([fmt.format(*header).rstrip(), "  ".join("-" * w for w in widths),
                       *lines])
 
-
-def _number(x: float) -> str:
-    return "-" if not np.isfinite(x) else f"{100 * x:.1f}%"
 
 
 __all__ = ["FIGURE", "OUTCOMES_FIGURE", "SERIES_FIGURE", "SERIES_SUMMARY", "SUMMARY",

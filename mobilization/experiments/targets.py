@@ -19,6 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .formatting import format_number, mean_ci_text
+
 WELFARE, QUOTA = "welfare-first", "quota-only"
 
 
@@ -95,9 +97,6 @@ TARGETS: tuple[Target, ...] = (
 """The validation targets, in the order they are reported."""
 
 
-def _pct(x: float) -> str:
-    return f"{100 * x:.2f}%"
-
 
 def _mean(summary: dict[str, Any], method: str, outcome: str) -> float:
     try:
@@ -112,8 +111,9 @@ def _check(t: Target, summary: dict[str, Any]) -> tuple[bool, str]:
     if isinstance(t, Band):
         m = _mean(summary, t.method, t.outcome)
         ci = summary["methods"][t.method][t.outcome].get("ci95")
-        ci_text = f" [95% CI {_pct(ci[0])}, {_pct(ci[1])}]" if ci else ""
-        return t.low <= m <= t.high, f"mean {_pct(m)}{ci_text}"
+        text = (mean_ci_text(t.outcome, m, *ci) + " (mean, 95% CI)" if ci
+                else f"mean {format_number(t.outcome, m)}")
+        return t.low <= m <= t.high, text
     if isinstance(t, AtLeast):
         a, b = _mean(summary, t.method, t.outcome), _mean(summary, t.other, t.outcome)
         ok = a > b if t.strict else a >= b
