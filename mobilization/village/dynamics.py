@@ -1,10 +1,13 @@
 """Weekly continuous updates, vectorized over all villagers (design section 6).
 
 Nothing here loops over agents: grievance, fear, consciousness and trust move together as
-NumPy arrays, and the weekly decision to enlist is one vector of Bernoulli draws.
+NumPy arrays, and the weekly decision to enlist is one vector of Bernoulli draws. Every
+weight and rate is a parameter (``p``, the resolved parameter dict; ``behaviour.py``).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import numpy as np
 
@@ -16,16 +19,12 @@ from .population import (
     INTERMEDIATE,
     LEVY,
     MIDDLE,
+    N_STANCES,
     PRESENT,
     VILLAGER,
     VillageState,
     clip01,
 )
-
-GRIEVANCE_RATE = 0.1
-FEAR_RATE = 0.05
-TRUST_MEMORY = 0.005
-TRUST_BASELINE = 0.4
 
 
 def total_burden(state: VillageState, gov: VillageGovernment, levy_shift: float) -> np.ndarray:
@@ -36,35 +35,42 @@ def total_burden(state: VillageState, gov: VillageGovernment, levy_shift: float)
     return b.sum(axis=1) - b[:, LEVY] + levy + state.assessed
 
 
-def grievance_target(state: VillageState, burden_h: np.ndarray) -> np.ndarray:
-    """The grievance a household's burden produces: none below a quarter of income, full
-    at three quarters."""
-    return clip01((burden_h[state.household] - 0.25) / 0.5)
+def grievance_target(state: VillageState, burden_h: np.ndarray, p: dict[str, Any]
+                     ) -> np.ndarray:
+    """The grievance a household's burden produces: none below ``grievance_burden_floor``
+    of income (a quarter), full ``grievance_burden_span`` above it (three quarters)."""
+    return clip01((burden_h[state.household] - p["grievance_burden_floor"])
+                  / p["grievance_burden_span"])
 
 
-def update_grievance(state: VillageState, burden_h: np.ndarray) -> None:
+def update_grievance(state: VillageState, burden_h: np.ndarray, p: dict[str, Any]) -> None:
     """Grievance follows the household's burden: it is what people report when asked."""
-    state.grievance += GRIEVANCE_RATE * (grievance_target(state, burden_h) - state.grievance)
+    state.grievance += p["grievance_rate"] * (grievance_target(state, burden_h, p)
+                                              - state.grievance)
 
 
-def organized_around(state: VillageState) -> np.ndarray:
+def organized_around(state: VillageState, p: dict[str, Any]) -> np.ndarray:
     """Share of a person's neighbours (and self) who are organized: active members,
     activists or Party members present in the village."""
     organized = state.present & ((state.membership == ACTIVE) | (state.role != VILLAGER))
-    return 0.5 * state.neighbour_mean(organized) + 0.5 * organized
+    return (p["organized_neighbours"] * state.neighbour_mean(organized)
+            + p["organized_self"] * organized)
 
 
-def fear_target(state: VillageState, gov: VillageGovernment, organized: np.ndarray
-                ) -> np.ndarray:
+def fear_target(state: VillageState, gov: VillageGovernment, organized: np.ndarray,
+                p: dict[str, Any]) -> np.ndarray:
     """The fear gentry power instils: more in poor households, less among the organized."""
-    exposed = 0.5 + 0.4 * (state.hh_class[state.household] != MIDDLE)
-    return clip01(gov.effective_power() * exposed * (1.0 - 0.8 * organized))
+    exposed = p["fear_exposure_middle"] + p["fear_exposure_poor"] * (
+        state.hh_class[state.household] != MIDDLE)
+    return clip01(gov.effective_power() * exposed
+                  * (1.0 - p["fear_organized_protection"] * organized))
 
 
-def update_fear(state: VillageState, gov: VillageGovernment, organized: np.ndarray) -> None:
+def update_fear(state: VillageState, gov: VillageGovernment, organized: np.ndarray,
+                p: dict[str, Any]) -> None:
     """Gentry intimidate; organized neighbours protect. Chen Yun: "Wherever the people are
     active, the Chinese collaborators have to pull in their horns"."""
-    state.fear += FEAR_RATE * (fear_target(state, gov, organized) - state.fear)
+    state.fear += p["fear_rate"] * (fear_target(state, gov, organized, p) - state.fear)
 
 
 def update_consciousness(state: VillageState, influence: float, st: np.ndarray) -> None:
@@ -75,11 +81,11 @@ def update_consciousness(state: VillageState, influence: float, st: np.ndarray) 
     state.consciousness += influence * pull * (1.0 - state.consciousness)
 
 
-def update_trust(state: VillageState, harm: float) -> None:
+def update_trust(state: VillageState, harm: float, p: dict[str, Any]) -> None:
     """Trust drifts slowly back toward a baseline (memory fades), and bad elements in the
     Party wear it down in the households tied to them. Chen Yun: "untrustworthy persons and
     alien class elements have made their way into certain leading organs"."""
-    state.trust += TRUST_MEMORY * (TRUST_BASELINE - state.trust)
+    state.trust += p["trust_memory"] * (p["trust_baseline"] - state.trust)
     bad = state.bad_elements_present()
     if len(bad) and harm > 0:
         state.trust[state.tied_to(bad)] -= harm
@@ -90,29 +96,32 @@ def readiness(
     state: VillageState,
     gov: VillageGovernment,
     neighbours_gone: np.ndarray,
+    p: dict[str, Any],
 ) -> np.ndarray:
     """How ready each villager is to go: consciousness, trust in the Party, active
     membership and the example of neighbours who went, less fear, plus how soldiers'
     families are treated (design mechanism 10)."""
     r = (
-        0.45 * state.consciousness
-        + 0.35 * state.trust
-        + 0.10 * (state.membership == ACTIVE)
-        + 0.25 * neighbours_gone
-        - 0.30 * state.fear
+        p["readiness_consciousness"] * state.consciousness
+        + p["readiness_trust"] * state.trust
+        + p["readiness_active_member"] * (state.membership == ACTIVE)
+        + p["readiness_neighbours_gone"] * neighbours_gone
+        - p["readiness_fear"] * state.fear
     )
     if gov.soldier_family_care:
-        r += 0.05
+        r += p["readiness_soldier_care"]
     elif gov.soldier_families_burdened(state):
-        r -= 0.05
+        r -= p["readiness_soldier_burden"]
     return r
 
 
-def stance(state: VillageState) -> np.ndarray:
+def stance(state: VillageState, p: dict[str, Any]) -> np.ndarray:
     """Active / intermediate / backward (Mao 1943), as bands of consciousness net of fear,
     combined with trust in the leadership."""
-    level = 0.6 * state.consciousness + 0.4 * state.trust - 0.3 * state.fear
-    return np.where(level >= 0.4, ACTIVE_STANCE, np.where(level < 0.15, BACKWARD, INTERMEDIATE))
+    level = (p["stance_consciousness"] * state.consciousness + p["stance_trust"] * state.trust
+             - p["stance_fear"] * state.fear)
+    return np.where(level >= p["stance_active_cutoff"], ACTIVE_STANCE,
+                    np.where(level < p["stance_backward_cutoff"], BACKWARD, INTERMEDIATE))
 
 
 def mobilization_draws(
@@ -123,24 +132,27 @@ def mobilization_draws(
     slope: float,
     womens_association: bool,
     rng: np.random.Generator,
+    women_without_association: float,
+    army_share_men: float,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Who leaves this week, and whether for the army (True) or salvation work (False).
 
     Chen Yun: the good branch "has mobilized 51 persons ... either to join the Eighth Route
     Army or to leave the village for national salvation work". Military-age men mostly
-    enlist; women leave for salvation work, far more readily once they are organized.
+    enlist (``army_share_men``); women leave for salvation work, far more readily once they
+    are organized (``women_without_association`` until then).
     """
     eligible = (state.status == PRESENT) & state.working_age
     p = hazard / (1.0 + np.exp(-slope * (ready - threshold)))
     if not womens_association:
-        p[state.female] *= 0.3
+        p[state.female] *= women_without_association
     go = np.flatnonzero(eligible & (rng.random(state.n) < p))
-    army = ~state.female[go] & (rng.random(len(go)) < 0.75)
+    army = ~state.female[go] & (rng.random(len(go)) < army_share_men)
     return go, army
 
 
 def stance_shares(st: np.ndarray, present: np.ndarray) -> tuple[float, float, float]:
     """Shares of active, intermediate and backward among those present."""
     n = max(int(present.sum()), 1)
-    counts = np.bincount(st[present], minlength=3)
+    counts = np.bincount(st[present], minlength=N_STANCES)
     return counts[ACTIVE_STANCE] / n, counts[INTERMEDIATE] / n, counts[BACKWARD] / n

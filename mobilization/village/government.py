@@ -24,6 +24,8 @@ class VillageGovernment:
 
     gentry_power: float
     initial_gentry_power: float
+    regain: float  # weekly share of their losses gentry in office regain (gentry_regain)
+    elected_power: float  # share of their power felt once the government is elected
     elected: bool = False
     soldier_family_care: bool = False
     week_elected: int = -1
@@ -34,7 +36,7 @@ class VillageGovernment:
 
     def effective_power(self) -> float:
         """Gentry power as felt by villagers: office multiplies it."""
-        return self.gentry_power * (1.0 if self.gentry_rule else 0.4)
+        return self.gentry_power * (1.0 if self.gentry_rule else self.elected_power)
 
     def obstruction(self, scale: float, decree: bool) -> float:
         """How much organized strength a struggle must add to overcome the gentry.
@@ -73,4 +75,4 @@ class VillageGovernment:
     def weekly(self) -> None:
         """Gentry who keep the government slowly regain what struggles took from them."""
         if self.gentry_rule:
-            self.gentry_power += 0.004 * (self.initial_gentry_power - self.gentry_power)
+            self.gentry_power += self.regain * (self.initial_gentry_power - self.gentry_power)

@@ -106,7 +106,8 @@ class VillageModel(mesa.Model):
         self.p = p
         self.week = 0
         self.village = s = build_village(p, self.rng)
-        self.government = VillageGovernment(p["gentry_power"], p["gentry_power"])
+        self.government = VillageGovernment(p["gentry_power"], p["gentry_power"],
+                                            p["gentry_regain"], p["elected_gentry_power"])
         self.branch = Branch(p["vital_interest_share"], p["learn_from_masses"],
                              p["meeting_interval"], p["central_tasks"],
                              p["leading_group_renewal"], p["decision_method"])
@@ -130,8 +131,8 @@ class VillageModel(mesa.Model):
         # Attitudes start at the equilibria of the initial burdens and gentry power, each
         # person scaled by the individual factor drawn in build_village.
         burden_h = dynamics.total_burden(s, self.government, p["levy_shift"])
-        s.grievance = np.clip(s.grievance * dynamics.grievance_target(s, burden_h), 0.0, 1.0)
-        s.fear *= dynamics.fear_target(s, self.government, dynamics.organized_around(s))
+        s.grievance = np.clip(s.grievance * dynamics.grievance_target(s, burden_h, p), 0.0, 1.0)
+        s.fear *= dynamics.fear_target(s, self.government, dynamics.organized_around(s, p), p)
         self._update_attitude_reads()
         self._report: dict[str, float | int] | None = None
         self.datacollector = mesa.DataCollector(
@@ -180,23 +181,24 @@ class VillageModel(mesa.Model):
             self._quotas_arrive()  # period k covers weeks k*interval+1 ... (k+1)*interval
         gov.weekly()
         burden_h = dynamics.total_burden(s, gov, p["levy_shift"])
-        dynamics.update_grievance(s, burden_h)
+        dynamics.update_grievance(s, burden_h, p)
         if branch.meets(self.week):
             branch.hold_meeting(self)
         self._contribute()
-        organized = dynamics.organized_around(s)
-        dynamics.update_fear(s, gov, organized)
+        organized = dynamics.organized_around(s, p)
+        dynamics.update_fear(s, gov, organized, p)
         dynamics.update_consciousness(s, p["neighbour_influence"], self.stance)
-        dynamics.update_trust(s, p["bad_element_harm"])
-        ready = dynamics.readiness(s, gov, self._neighbours_gone)
+        dynamics.update_trust(s, p["bad_element_harm"], p)
+        ready = dynamics.readiness(s, gov, self._neighbours_gone, p)
         leavers, army = dynamics.mobilization_draws(
             s, ready, p["enlist_hazard"], p["enlist_threshold"], p["enlist_slope"],
-            self.womens_association, self.rng,
+            self.womens_association, self.rng, p["women_without_association"],
+            p["army_share_men"],
         )
         self.mobilize(leavers, army)
         branch.expose_bad_elements(self, s.active_member_share())
         branch.active_membership_decay(self)
-        s.assessed *= 0.9
+        s.assessed *= p["assessed_decay"]
         self._update_attitude_reads()
         self._report = None
         if self.record:
@@ -208,7 +210,7 @@ class VillageModel(mesa.Model):
         s = self.village
         for values in (s.grievance, s.consciousness, s.trust, s.fear):
             clip01(values, out=values)
-        self.stance = dynamics.stance(s)
+        self.stance = dynamics.stance(s, self.p)
 
     def _quotas_arrive(self) -> None:
         """The district assigns this period's quotas (in persons and household-incomes)."""
@@ -222,10 +224,12 @@ class VillageModel(mesa.Model):
         """Villagers give to open quotas of their own accord, more the more they trust the
         Party and the more of them are organized: "it will make the task that much easier.
         It will be like rowing with the current." """
-        s = self.village
-        will = (0.5 * s.consciousness + 0.5 * s.trust) * (1.0 - 0.5 * s.fear)
+        s, p = self.village, self.p
+        will = ((p["contribute_consciousness"] * s.consciousness + p["contribute_trust"] * s.trust)
+                * (1.0 - p["contribute_fear"] * s.fear))
         willing = float(np.dot(will, s.adults())) / s.n_adults()
-        rate = min(0.04 * willing + 0.25 * s.active_member_share(), 1.0)
+        rate = min(p["contribute_rate"] * willing
+                   + p["contribute_organized"] * s.active_member_share(), 1.0)
         for kind in GOODS:
             self.quotas.deliver(kind, rate * self.quotas.outstanding(kind))
 
@@ -259,16 +263,15 @@ class VillageModel(mesa.Model):
         self.person_agents[i] = new
 
     def admit_to_party(self, i: int, bad_element: bool) -> None:
-        s = self.village
+        s, p = self.village, self.p
         s.bad_element[i] = bad_element
-        s.commitment[i] = self.rng.uniform(0.0, 0.3) if bad_element else self.rng.uniform(
-            0.5, 1.0
-        )
+        s.commitment[i] = (self.rng.uniform(0.0, p["commitment_bad_max"]) if bad_element
+                           else self.rng.uniform(p["commitment_good_min"], 1.0))
         self.promote(i, PARTY)
 
     def expel(self, i: int) -> None:
         """An exposed bad element is expelled; the households he harmed regain some trust."""
         s = self.village
         s.bad_element[i] = False
-        s.trust[s.tied_to(np.array([i]))] += 0.05
+        s.trust[s.tied_to(np.array([i]))] += self.p["expel_trust_regain"]
         self.promote(i, VILLAGER)

@@ -23,6 +23,8 @@ from typing import Any
 
 import numpy as np
 
+from .behaviour import BEHAVIOUR
+
 HORIZON_WEEKS = 104
 """Default horizon: two years. The base areas of north China were set up in 1938 and
 Chen Yun reports in November 1939 ("the Party branches were set up only recently")."""
@@ -42,6 +44,9 @@ class Param:
     kind: type
     basis: str
     doc: str
+    group: str = ""
+    """What part of the model it belongs to ("method", "readiness", "struggle", ...):
+    ``mobilize params`` and the ODD's table list the parameters group by group."""
 
     def range_text(self) -> str:
         if self.kind is bool:
@@ -70,49 +75,60 @@ PARAMETERS: dict[str, Param] = {
         _P("branch_method", "welfare-first", None, None, str, "source",
            "Preset for the branch's method: 'quota-only' (0/10 meetings on vital interests, "
            "acts on its own ideas) or 'welfare-first' (6/10, learns the problems from the "
-           "households). Chen Yun: 'Such problems were discussed at six out of ten meetings'."),
+           "households). Chen Yun: 'Such problems were discussed at six out of ten meetings'.",
+           group="method"),
         _P("vital_interest_share", None, 0.0, 1.0, float, "source",
            "Share of branch meetings that take up an item on the people's vital interests "
-           "(the dose). None: from the preset (quota-only 0.0, welfare-first 0.6)."),
+           "(the dose). None: from the preset (quota-only 0.0, welfare-first 0.6).",
+           group="method"),
         _P("learn_from_masses", None, None, None, bool, "source",
            "Choose the welfare item from the problems households report (True) or from the "
            "branch's own idea (False). None: from the preset. 'To lead the masses, "
-           "Communists must first learn from them.'"),
+           "Communists must first learn from them.'", group="method"),
         # --- village structure -----------------------------------------------------------
         _P("population", 400, 20, 50_000, int, "source",
-           "Villagers (persons) in the village. 51 persons = 13% gives about 390."),
+           "Villagers (persons) in the village. 51 persons = 13% gives about 390.",
+           group="structure"),
         _P("household_size", 5, 1, 12, int, "assumption",
-           "Persons per household; north-China rural households averaged about five."),
+           "Persons per household; north-China rural households averaged about five.",
+           group="structure"),
         _P("grid_density", 0.8, 0.2, 1.0, float, "assumption",
-           "Share of grid cells occupied by villagers; sets the grid side."),
+           "Share of grid cells occupied by villagers; sets the grid side.", group="structure"),
         _P("share_hired", 0.15, 0.0, 1.0, float, "assumption",
-           "Share of households of hired labourers (no land, wage and price burdens)."),
+           "Share of households of hired labourers (no land, wage and price burdens).",
+           group="structure"),
         _P("share_poor", 0.55, 0.0, 1.0, float, "assumption",
            "Share of households of poor and tenant peasants (rent and debt burdens); "
-           "the rest are middle peasants. Must satisfy share_hired + share_poor <= 1."),
+           "the rest are middle peasants. Must satisfy share_hired + share_poor <= 1.",
+           group="structure"),
         _P("share_working_age", 0.55, 0.1, 1.0, float, "assumption",
            "Share of persons of working age (16-45): who can enlist or leave for "
-           "salvation work; working-age men are of military age."),
+           "salvation work; working-age men are of military age.", group="structure"),
         _P("n_gentry", 4, 0, 100, int, "assumption",
-           "Gentry households (landlords, local despots); not counted in population."),
+           "Gentry households (landlords, local despots); not counted in population.",
+           group="gentry"),
         _P("gentry_power", 0.6, 0.0, 1.0, float, "assumption",
            "Initial collective hold of the gentry over the village: land, loans, office, "
-           "armed retainers. 'most of them remain under the control of local tyrants'."),
+           "armed retainers. 'most of them remain under the control of local tyrants'.",
+           group="gentry"),
         _P("levy_shift", 0.6, 0.0, 2.0, float, "source",
            "Extra levy a gentry-held government shifts onto poor households and soldiers' "
            "families, as a multiple of their base levy: 'impose taxes and other burdens on "
-           "family members of soldiers ... telling them to \"set good examples\"'."),
+           "family members of soldiers ... telling them to \"set good examples\"'.",
+           group="gentry"),
         _P("party_share", 0.03, 0.0, 0.2, float, "assumption",
-           "Initial Party members as a share of the population (a new, small branch)."),
+           "Initial Party members as a share of the population (a new, small branch).",
+           group="organization"),
         _P("bad_element_share", 0.2, 0.0, 1.0, float, "source",
            "Share of the initial members who joined with ulterior motives: 'a few bad "
-           "elements have slipped into the Party'."),
+           "elements have slipped into the Party'.", group="organization"),
         _P("nominal_membership", 0.35, 0.0, 1.0, float, "source",
            "Share of working-age adults put on mass-organization lists from above at the "
-           "start: 'only interested in accumulating names on a membership list'."),
+           "start: 'only interested in accumulating names on a membership list'.",
+           group="organization"),
         # --- branch and district schedule --------------------------------------------------
         _P("meeting_interval", 2, 1, 13, int, "assumption",
-           "Weeks between branch meetings (fortnightly)."),
+           "Weeks between branch meetings (fortnightly).", group="schedule"),
         _P("decision_method", "mass-line", None, None, str, "source",
            "How the branch decides its vital-interest items. 'mass-line': from the problems "
            "the households report, weighed by what can be won now, decided anew after each "
@@ -120,60 +136,81 @@ PARAMETERS: dict[str, Param] = {
            "own plan, the decrees in the order they came down, pressed until won without "
            "testing them against the masses. Mao (1943): 'from the masses, to the masses' "
            "against those who 'fancying themselves clever, are fond of voicing their "
-           "subjectivist ideas'."),
+           "subjectivist ideas'.", group="method"),
         _P("leading_group_renewal", True, None, None, bool, "source",
            "The branch's leading group is renewed: activists who come forward in struggle "
            "are admitted and bad elements exposed by the mass movement are removed. False: "
            "the group stays as first formed. Mao (1943): 'the activists who come forward in "
            "the course of the struggle must constantly be promoted to replace those "
-           "original members ... who are inferior by comparison or who have degenerated'."),
+           "original members ... who are inferior by comparison or who have degenerated'.",
+           group="method"),
         _P("central_tasks", 1, 1, 10, int, "source",
            "Central tasks the district assigns at once; each meeting's own item goes ahead "
            "with chance 1/central_tasks and is otherwise crowded out by another task. Mao "
            "(1943): 'At any one time there can be only one central task'; many at once "
-           "bring 'confusion and disorder ... no definite results'."),
+           "bring 'confusion and disorder ... no definite results'.", group="schedule"),
         _P("quota_interval", 13, 1, 52, int, "assumption",
-           "Weeks between quota assignments from the district (quarterly)."),
+           "Weeks between quota assignments from the district (quarterly).", group="schedule"),
         _P("recruit_quota", 0.006, 0.0, 0.1, float, "assumption",
-           "Army recruits demanded per quota period, as a share of the population."),
+           "Army recruits demanded per quota period, as a share of the population.",
+           group="quotas"),
         _P("grain_quota", 0.06, 0.0, 0.5, float, "assumption",
-           "Public grain demanded per quota period, as a share of the village's income."),
+           "Public grain demanded per quota period, as a share of the village's income.",
+           group="quotas"),
         _P("bond_quota", 0.04, 0.0, 0.5, float, "assumption",
-           "National-salvation bonds per quota period, as a share of the village's income."),
+           "National-salvation bonds per quota period, as a share of the village's income.",
+           group="quotas"),
         _P("shoe_quota", 0.02, 0.0, 0.5, float, "assumption",
-           "Army shoes per quota period, as a share of the village's income."),
+           "Army shoes per quota period, as a share of the village's income.", group="quotas"),
         # --- behaviour (no empirical basis; calibrated or plausible ranges) ----------------
         _P("enlist_hazard", 0.005, 0.0, 0.5, float, "calibrated",
            "Highest weekly chance that a fully ready villager enlists or leaves for "
-           "salvation work."),
+           "salvation work.", group="mobilization"),
         _P("enlist_threshold", 0.55, 0.0, 1.0, float, "assumption",
            "Readiness at which the weekly chance is half of enlist_hazard. Set by hand, "
-           "not fitted; its influence is measured by experiments/sobol.toml."),
+           "not fitted; its influence is measured by experiments/sobol.toml.",
+           group="mobilization"),
         _P("enlist_slope", 10.0, 1.0, 50.0, float, "assumption",
-           "Steepness of the readiness-to-enlist curve."),
+           "Steepness of the readiness-to-enlist curve.", group="mobilization"),
         _P("press_compliance", 0.035, 0.0, 1.0, float, "calibrated",
-           "Chance that a man named by quota assignment actually enlists, at full trust."),
+           "Chance that a man named by quota assignment actually enlists, at full trust.",
+           group="quotas"),
         _P("struggle_threshold", 0.12, 0.0, 1.0, float, "assumption",
            "Organized strength (share of adults taking part, active members counting "
            "double) that a struggle needs, before gentry obstruction. Set by hand, not "
-           "fitted; its influence is measured by experiments/sobol.toml."),
+           "fitted; its influence is measured by experiments/sobol.toml.", group="struggle"),
         _P("obstruction", 1.0, 0.0, 2.0, float, "assumption",
            "How much gentry power a decree struggle must overcome while the gentry hold the "
            "village government. At 1.0 a decree needs most adults organized, so decrees "
            "pushed without a mass movement fail: 'Governments at higher levels have tried "
-           "to reform these local governments but without success'."),
+           "to reform these local governments but without success'.", group="struggle"),
         _P("struggle_gain", 0.12, 0.0, 1.0, float, "assumption",
            "Rise in consciousness and trust (share of the gap to 1) for those who take part "
-           "in a successful struggle: 'they will learn through their own experience'."),
+           "in a successful struggle: 'they will learn through their own experience'.",
+           group="struggle"),
         _P("assignment_cost", 0.04, 0.0, 0.5, float, "assumption",
            "Trust lost by a household each time the branch assigns it a quota by order: "
-           "'All they know how to do is to ask the people for things'."),
+           "'All they know how to do is to ask the people for things'.", group="quotas"),
         _P("bad_element_harm", 0.004, 0.0, 0.1, float, "assumption",
-           "Weekly trust lost by households tied to a bad element."),
+           "Weekly trust lost by households tied to a bad element.", group="organization"),
         _P("neighbour_influence", 0.01, 0.0, 0.5, float, "assumption",
-           "Weekly pull of active neighbours on a villager's consciousness."),
+           "Weekly pull of active neighbours on a villager's consciousness.", group="attitudes"),
     ]
 }
+# The behavioural constants (behaviour.py) follow, group by group.
+for _group, _rows in BEHAVIOUR.items():
+    for _row in _rows:
+        assert _row[0] not in PARAMETERS, f"parameter {_row[0]} defined twice"
+        PARAMETERS[_row[0]] = Param(*_row, group=_group)
+
+
+def groups() -> dict[str, list[str]]:
+    """Parameter names by group, groups in the order they first appear in the table."""
+    out: dict[str, list[str]] = {}
+    for name, p in PARAMETERS.items():
+        out.setdefault(p.group, []).append(name)
+    return out
+
 
 PRESETS: dict[str, dict[str, Any]] = {
     "quota-only": {"vital_interest_share": 0.0, "learn_from_masses": False},

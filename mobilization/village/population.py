@@ -29,6 +29,7 @@ VILLAGER, ACTIVIST, PARTY = 0, 1, 2
 
 # Stances (Mao 1943: "the relatively active, the intermediate, and the relatively backward").
 BACKWARD, INTERMEDIATE, ACTIVE_STANCE = 0, 1, 2
+N_STANCES = 3
 
 # Burden channels a household can report (Chen Yun: "rent, interest ... exorbitant taxes
 # and levies, but many matters of daily life as well").
