@@ -143,26 +143,27 @@ class Branch:
         report their own exclusion from village affairs. Chen Yun: "only the people know
         their own problems".
         """
-        s, gov = model.village, model.government
+        s, gov, p = model.village, model.government, model.p
         present_h = s.households_present()
         g_h = s.household_mean(s.grievance, s.present) * present_h
         b = s.burden
         scores = np.zeros(len(PROBLEMS))
         scores[P_RENT] = (g_h * b[:, RENT]).sum()
         scores[P_INTEREST] = (g_h * b[:, INTEREST]).sum()
-        scores[P_LEVY] = (g_h * (b[:, LEVY] * gov.levy_multiplier(s, model.p["levy_shift"])
+        scores[P_LEVY] = (g_h * (b[:, LEVY] * gov.levy_multiplier(s, p["levy_shift"])
                                  + s.assessed)).sum()
         scores[P_PRICES] = (g_h * b[:, PRICES]).sum()
         # Soldiers' families report the burdens shifted onto them and the fields left
         # untilled; women report their exclusion from village affairs.
         sf = s.soldier_family() & present_h
-        shifted = 0.5 if gov.gentry_rule else 0.2
-        scores[P_SOLDIERS] = float(((shifted + 0.5 * g_h) * sf).sum())
+        shifted = p["problem_soldiers_gentry"] if gov.gentry_rule else p["problem_soldiers_elected"]
+        scores[P_SOLDIERS] = float(((shifted + p["problem_soldiers_grievance"] * g_h) * sf).sum())
         fear_h = s.household_mean(s.fear, s.present) * present_h
-        scores[P_HEAD] = 0.3 * fear_h.sum() if gov.gentry_rule else 0.0
+        scores[P_HEAD] = p["problem_head_fear"] * fear_h.sum() if gov.gentry_rule else 0.0
         women = s.present & s.female & s.working_age
-        scores[P_WOMEN] = 0.3 * s.grievance[women].sum() / max(model.p["household_size"], 1)
-        scores[P_DAILY] = 0.02 * g_h.sum()
+        scores[P_WOMEN] = p["problem_women"] * s.grievance[women].sum() / max(
+            p["household_size"], 1)
+        scores[P_DAILY] = p["problem_daily_life"] * g_h.sum()
         return scores
 
     def open_measures(self) -> list[Measure]:
@@ -205,13 +206,14 @@ class Branch:
         """Each villager's chance of joining a struggle that concerns them (grievance and
         trust, organization, held back by fear), and who leads any struggle regardless
         (genuine Party members and activists present)."""
-        s = model.village
-        will = (0.6 * s.grievance + 0.4 * s.trust + 0.3 * (s.membership == ACTIVE)
-                - 0.6 * s.fear)
+        s, p = model.village, model.p
+        will = (p["turnout_grievance"] * s.grievance + p["turnout_trust"] * s.trust
+                + p["turnout_active_member"] * (s.membership == ACTIVE)
+                - p["turnout_fear"] * s.fear)
         leaders = s.adults() & (
             (s.role == ACTIVIST) | ((s.role == PARTY) & ~s.bad_element)
         )
-        return _sigmoid(will - 0.45, 8.0), leaders
+        return _sigmoid(will - p["turnout_threshold"], p["turnout_slope"]), leaders
 
     def participation(self, model: VillageLike, measure: Measure,
                       turnout: tuple[np.ndarray, np.ndarray] | None = None
@@ -220,7 +222,7 @@ class Branch:
         for it, and who leads it regardless. ``turnout`` may be shared across measures
         weighed at the same meeting."""
         willing, leaders = turnout if turnout is not None else self.turnout(model)
-        concerned = affected_people(model.village, measure, model.week)
+        concerned = affected_people(model.village, measure, model.week, model.p)
         return concerned, np.where(concerned, willing, 0.0), leaders
 
     def strength(self, model: VillageLike, taking_part: np.ndarray) -> float:
@@ -243,7 +245,7 @@ class Branch:
         """The branch's estimate, from expected turnout, of winning a struggle now."""
         _, chance, leaders = self.participation(model, measure, turnout)
         expected = self.strength(model, np.maximum(chance, leaders))
-        return float(_sigmoid(expected - self.needed(model, measure), 12.0))
+        return float(_sigmoid(expected - self.needed(model, measure), model.p["struggle_slope"]))
 
     # --- mechanisms 3, 4, 8: struggle for a measure ----------------------------------
     def campaign(self, model: VillageLike, measure: Measure) -> Campaign:
@@ -263,7 +265,7 @@ class Branch:
         n_part = int(takes_part.sum())
         strength = self.strength(model, takes_part)
         needed = self.needed(model, measure)
-        won = bool(rng.random() < _sigmoid(strength - needed, 12.0))
+        won = bool(rng.random() < _sigmoid(strength - needed, model.p["struggle_slope"]))
         record = Campaign(model.week, measure.key, n_part, strength, needed, won)
         self.campaigns.append(record)
         if won:
@@ -274,41 +276,42 @@ class Branch:
 
     def _win(self, model: VillageLike, measure: Measure, took_part: np.ndarray,
              concerned: np.ndarray) -> None:
-        s, gov, gain = model.village, model.government, model.p["struggle_gain"]
+        s, gov, p = model.village, model.government, model.p
+        gain = p["struggle_gain"]
         if not measure.repeatable:
             self.won.append(measure.key)
         self.last_win_week = model.week
-        apply_measure(s, measure)
+        apply_measure(s, measure, p)
         if measure.key == "soldier_family_care":
             gov.soldier_family_care = True
         elif measure.key == "elected_representatives":
             gov.elected = True
             gov.week_elected = model.week
-            gov.gentry_power *= 0.5
+            gov.gentry_power *= p["win_elected_gentry_factor"]
         elif measure.key == "womens_association":
             model.womens_association = True
         if measure.decree:
-            gov.gentry_power *= 0.85
+            gov.gentry_power *= p["win_decree_gentry_factor"]
         # Struggle teaches; the benefit alone teaches little.
         s.consciousness[took_part] += gain * (1.0 - s.consciousness[took_part])
         s.trust[took_part] += gain * (1.0 - s.trust[took_part])
-        s.fear[took_part] *= 0.7
+        s.fear[took_part] *= p["win_fear_factor"]
         benefit = concerned & ~took_part
-        s.trust[benefit] += 0.3 * gain * (1.0 - s.trust[benefit])
-        s.consciousness[benefit] += 0.1 * gain * (1.0 - s.consciousness[benefit])
+        s.trust[benefit] += p["win_benefit_trust"] * gain * (1.0 - s.trust[benefit])
+        s.consciousness[benefit] += (p["win_benefit_consciousness"] * gain
+                                     * (1.0 - s.consciousness[benefit]))
         s.membership[took_part & s.working_age] = ACTIVE
-        emerging = took_part & (s.role == VILLAGER) & (s.consciousness >= 0.6) & (
-            s.trust >= 0.6
-        )
-        chosen = np.flatnonzero(emerging & (model.rng.random(s.n) < 0.2))
+        emerging = took_part & (s.role == VILLAGER) & (
+            s.consciousness >= p["activist_consciousness"]) & (s.trust >= p["activist_trust"])
+        chosen = np.flatnonzero(emerging & (model.rng.random(s.n) < p["activist_chance"]))
         for i in chosen:
             model.promote(int(i), ACTIVIST)
 
     def _lose(self, model: VillageLike, took_part: np.ndarray) -> None:
-        s, gov = model.village, model.government
-        s.fear[took_part] += 0.15 * (1.0 - s.fear[took_part])
-        s.trust[took_part] -= 0.05 * s.trust[took_part]
-        gov.gentry_power += 0.05 * (1.0 - gov.gentry_power)
+        s, gov, p = model.village, model.government, model.p
+        s.fear[took_part] += p["loss_fear"] * (1.0 - s.fear[took_part])
+        s.trust[took_part] -= p["loss_trust"] * s.trust[took_part]
+        gov.gentry_power += p["loss_gentry_regain"] * (1.0 - gov.gentry_power)
 
     # --- mechanism 6: quotas by assignment ---------------------------------------------
     def assign_quotas(self, model: VillageLike) -> None:
@@ -328,7 +331,7 @@ class Branch:
             if due <= 0:
                 continue
             share = spread(due, weights)
-            paid = share * (0.2 + 0.6 * trust_h)
+            paid = share * (p["assignment_paid_base"] + p["assignment_paid_trust"] * trust_h)
             book.deliver(kind, float(paid.sum()))
             s.assessed += paid
             cost += share
@@ -336,7 +339,8 @@ class Branch:
             # A full period's quota laid on a household by order costs it assignment_cost.
             per_period = p["grain_quota"] + p["bond_quota"] + p["shoe_quota"]
             rel = cost / max(per_period, 1e-12)
-            s.trust *= 1.0 - p["assignment_cost"] * np.minimum(rel, 3.0)[s.household]
+            s.trust *= 1.0 - p["assignment_cost"] * np.minimum(
+                rel, p["assignment_cost_cap"])[s.household]
         self._press_recruits(model)
         clip01(s.trust, out=s.trust)
 
@@ -348,13 +352,14 @@ class Branch:
         pool = np.flatnonzero((s.status == PRESENT) & s.military_age & (s.role != PARTY))
         if len(pool) == 0:
             return
-        named = rng.choice(pool, size=min(len(pool), 2 * due), replace=False)
+        named = rng.choice(pool, size=min(len(pool), p["press_named_per_recruit"] * due),
+                           replace=False)
         named.sort()
         goes = rng.random(len(named)) < p["press_compliance"] * s.trust[named]
         model.mobilize(named[goes], np.ones(int(goes.sum()), dtype=bool))
         refused = s.household[named[~goes]]
         hit = np.isin(s.household, refused)
-        s.trust[hit] *= 1.0 - 2 * p["assignment_cost"]
+        s.trust[hit] *= 1.0 - p["press_refusal_cost"] * p["assignment_cost"]
 
     # --- Party recruitment and bad elements (mechanism 9) -------------------------------
     def admit_activists(self, model: VillageLike) -> None:
@@ -363,14 +368,14 @@ class Branch:
         class consciousness that no book could offer." Few of them are bad elements."""
         if not self.renewal:
             return  # the leading group stays as first formed: no activist is brought in
-        s = model.village
-        cand = np.flatnonzero(
-            (s.role == ACTIVIST) & s.present & (s.consciousness >= 0.6) & (s.trust >= 0.6)
-        )
+        s, p = model.village, model.p
+        cand = np.flatnonzero((s.role == ACTIVIST) & s.present
+                              & (s.consciousness >= p["admission_consciousness"])
+                              & (s.trust >= p["admission_trust"]))
         if len(cand) == 0:
             return
-        best = cand[np.argsort(-s.consciousness[cand], kind="stable")[:1]]
-        bad = model.rng.random(len(best)) < 0.25 * model.p["bad_element_share"]
+        best = cand[np.argsort(-s.consciousness[cand], kind="stable")[:p["admissions_per_meeting"]]]
+        bad = model.rng.random(len(best)) < p["admission_bad_factor"] * p["bad_element_share"]
         for i, b in zip(best, bad, strict=True):
             model.admit_to_party(int(i), bool(b))
 
@@ -379,7 +384,7 @@ class Branch:
         villager at one meeting in five, taken without a struggle to test him, so as many bad
         elements slip in as at the branch's founding."""
         s, rng = model.village, model.rng
-        if rng.random() >= 0.2:
+        if rng.random() >= model.p["party_drive_chance"]:
             return
         pool = np.flatnonzero(s.adults() & (s.role == VILLAGER))
         if len(pool) == 0:
@@ -396,7 +401,7 @@ class Branch:
         bad = s.bad_elements_present()
         if not self.renewal or len(bad) == 0 or active_share <= 0:
             return
-        caught = bad[model.rng.random(len(bad)) < 0.1 * active_share]
+        caught = bad[model.rng.random(len(bad)) < model.p["exposure_rate"] * active_share]
         for i in caught:
             model.expel(int(i))
             self.expelled += 1
@@ -431,8 +436,8 @@ class Branch:
         """Organizations with no struggle for members' interests go back to being names on a
         list: "not performing any real function"."""
         s = model.village
-        if model.week - self.last_win_week <= 26:
+        if model.week - self.last_win_week <= model.p["organization_idle_weeks"]:
             return
         active = np.flatnonzero(s.membership == ACTIVE)
-        lapse = active[model.rng.random(len(active)) < 0.01]
+        lapse = active[model.rng.random(len(active)) < model.p["organization_lapse"]]
         s.membership[lapse] = NOMINAL

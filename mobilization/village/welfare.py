@@ -15,6 +15,7 @@ affected, and how it changes their burdens once won.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -54,46 +55,48 @@ MEASURES: tuple[Measure, ...] = (
 BY_KEY = {m.key: m for m in MEASURES}
 
 
-def affected_people(state: VillageState, measure: Measure, week: int = 0) -> np.ndarray:
+def affected_people(state: VillageState, measure: Measure, week: int, p: dict[str, Any]
+                    ) -> np.ndarray:
     """Working-age villagers still in the village whom the measure concerns: the ones who
-    would take part in the struggle for it."""
+    would take part in the struggle for it (``p``: the parameters)."""
     base = state.adults()
     hh = state.household
     if measure.key == "rent_reduction":
-        return base & (state.burden[hh, RENT] > 0.05)
+        return base & (state.burden[hh, RENT] > p["measure_concern_floor"])
     if measure.key in ("interest_reduction", "loan_office"):
-        return base & (state.burden[hh, INTEREST] > 0.05)
+        return base & (state.burden[hh, INTEREST] > p["measure_concern_floor"])
     if measure.key == "womens_association":
         return base & state.female
     if measure.key == "daily_life":
         # One neighbourhood's matter: a block of about a tenth of the households.
-        block = max(state.n_households // 10, 1)
+        block = max(state.n_households // p["daily_life_blocks"], 1)
         start = (week * 7919) % state.n_households
         hh = (state.household - start) % state.n_households
         return base & (hh < block)
     return base
 
 
-def apply_measure(state: VillageState, measure: Measure) -> None:
+def apply_measure(state: VillageState, measure: Measure, p: dict[str, Any]) -> None:
     """Change the burdens of the households a won measure touches.
 
-    The sizes are assumptions documented in docs/ODD.md: rent cut by a quarter (the
-    reduction decreed in the border region), interest halved, exorbitant levies halved,
-    a co-operative cutting price burdens by 30%, cheap loans replacing a third of usurious
-    debt. Soldier-family care, elected representatives and the women's association act
-    through model state (see ``model.VillageModel``) rather than through burdens.
+    The sizes are parameters (group "measures", docs/ODD.md): rent cut by a quarter (the
+    reduction decreed in the border region, ``measure_rent_factor``), interest halved,
+    exorbitant levies halved, a co-operative cutting price burdens by 30%, cheap loans
+    replacing a third of usurious debt. Soldier-family care, elected representatives and the
+    women's association act through model state (see ``model.VillageModel``) rather than
+    through burdens.
     """
     b = state.burden
     match measure.key:
         case "rent_reduction":
-            b[:, RENT] *= 0.75
+            b[:, RENT] *= p["measure_rent_factor"]
         case "interest_reduction":
-            b[:, INTEREST] *= 0.5
+            b[:, INTEREST] *= p["measure_interest_factor"]
         case "levy_abolition":
-            b[:, LEVY] *= 0.5
+            b[:, LEVY] *= p["measure_levy_factor"]
         case "cooperative":
-            b[:, PRICES] *= 0.7
+            b[:, PRICES] *= p["measure_cooperative_factor"]
         case "loan_office":
-            b[:, INTEREST] *= 0.67
+            b[:, INTEREST] *= p["measure_loan_factor"]
         case "daily_life":
             pass  # settled for the households concerned; no lasting burden changes
