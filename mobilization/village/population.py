@@ -10,6 +10,7 @@ neighbours and the Moore neighbourhood mixes a few households.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -36,15 +37,22 @@ N_STANCES = 3
 RENT, INTEREST, LEVY, PRICES = 0, 1, 2, 3
 N_CHANNELS = 4
 
-# Base burdens as a share of household income, by class: rent, interest, levy, prices.
-# Assumptions, documented in docs/ODD.md ("Initialization").
-BASE_BURDEN = np.array(
-    [
-        [0.00, 0.12, 0.08, 0.25],  # hired labourer: no land, wages eaten by prices
-        [0.40, 0.15, 0.08, 0.12],  # poor / tenant peasant: rent and debt
-        [0.08, 0.05, 0.08, 0.08],  # middle peasant
-    ]
-)
+
+
+def base_burden(p: dict[str, Any]) -> np.ndarray:
+    """Base burdens as a share of household income, one row per class (hired, poor,
+    middle) and one column per channel (rent, interest, levy, prices): the parameters of
+    group "burdens" (docs/ODD.md, "Initialization"). A hired labourer has no land, so no
+    rent: that 0 is what a hired labourer is, not a parameter."""
+    return np.array(
+        [
+            [0.0, p["burden_interest_hired"], p["burden_levy_hired"], p["burden_prices_hired"]],
+            [p["burden_rent_poor"], p["burden_interest_poor"], p["burden_levy_poor"],
+             p["burden_prices_poor"]],
+            [p["burden_rent_middle"], p["burden_interest_middle"], p["burden_levy_middle"],
+             p["burden_prices_middle"]],
+        ]
+    )
 
 
 def clip01(x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
@@ -146,7 +154,7 @@ def serpentine_cells(side: int, n_cells: int, rng: np.random.Generator) -> np.nd
     return path[keep]
 
 
-def build_village(p: dict, rng: np.random.Generator) -> VillageState:
+def build_village(p: dict[str, Any], rng: np.random.Generator) -> VillageState:
     """Draw a village from the parameters: people, households, classes, burdens, attitudes."""
     n = p["population"]
     side = int(np.ceil(np.sqrt((n + p["n_gentry"]) / p["grid_density"])))
@@ -169,10 +177,12 @@ def build_village(p: dict, rng: np.random.Generator) -> VillageState:
     hh_class = np.where(
         u < p["share_hired"], HIRED, np.where(u < p["share_hired"] + p["share_poor"], POOR, MIDDLE)
     )
-    female = rng.random(n) < 0.5
+    female = rng.random(n) < p["share_female"]
     working_age = rng.random(n) < p["share_working_age"]
 
-    burden = BASE_BURDEN[hh_class] * rng.uniform(0.7, 1.3, size=(n_households, N_CHANNELS))
+    spread = p["burden_spread"]
+    burden = base_burden(p)[hh_class] * rng.uniform(1.0 - spread, 1.0 + spread,
+                                                    size=(n_households, N_CHANNELS))
 
     # Moore neighbours through a lookup grid.
     lookup = np.full((side + 2, side + 2), n, dtype=np.int64)
@@ -187,10 +197,11 @@ def build_village(p: dict, rng: np.random.Generator) -> VillageState:
     adjacency = sparse.csr_matrix((weights, (rows, neighbours[rows, cols])), shape=(n, n))
 
     poorer = (hh_class[household] != MIDDLE).astype(float)
-    consciousness = rng.beta(2.0, 7.0, n) + 0.05 * poorer
-    trust = rng.beta(3.0, 4.0, n)
+    consciousness = (rng.beta(p["initial_consciousness_a"], p["initial_consciousness_b"], n)
+                     + p["initial_consciousness_poor"] * poorer)
+    trust = rng.beta(p["initial_trust_a"], p["initial_trust_b"], n)
     # Grievance and fear start at their equilibria with individual spread (model.py).
-    fear = rng.uniform(0.7, 1.3, n)
+    fear = rng.uniform(1.0 - p["initial_fear_spread"], 1.0 + p["initial_fear_spread"], n)
 
     membership = np.zeros(n, dtype=np.int8)
     membership[working_age & (rng.random(n) < p["nominal_membership"])] = NOMINAL
@@ -205,11 +216,13 @@ def build_village(p: dict, rng: np.random.Generator) -> VillageState:
         members = rng.choice(pool, size=min(n_party, len(pool)), replace=False)
         role[members] = PARTY
         bad[members] = rng.random(len(members)) < p["bad_element_share"]
-        commitment[members] = np.where(bad[members], rng.uniform(0.0, 0.3, len(members)),
-                                       rng.uniform(0.5, 1.0, len(members)))
+        commitment[members] = np.where(
+            bad[members], rng.uniform(0.0, p["commitment_bad_max"], len(members)),
+            rng.uniform(p["commitment_good_min"], 1.0, len(members)))
         membership[members] = NOMINAL
-        consciousness[members] = np.maximum(consciousness[members], 0.4)
-        trust[members] = np.maximum(trust[members], 0.6)
+        consciousness[members] = np.maximum(consciousness[members],
+                                            p["party_consciousness_floor"])
+        trust[members] = np.maximum(trust[members], p["party_trust_floor"])
 
     state = VillageState(
         n=n,
@@ -223,7 +236,8 @@ def build_village(p: dict, rng: np.random.Generator) -> VillageState:
         adjacency=adjacency,
         burden=burden,
         assessed=np.zeros(n_households),
-        grievance=rng.uniform(0.7, 1.3, n),
+        grievance=rng.uniform(1.0 - p["initial_grievance_spread"],
+                              1.0 + p["initial_grievance_spread"], n),
         consciousness=np.clip(consciousness, 0, 1),
         trust=trust,
         fear=fear,
