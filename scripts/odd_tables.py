@@ -20,17 +20,31 @@ from mobilization.village.parameters import PARAMETERS, PRESETS
 ODD = Path(__file__).resolve().parents[1] / "docs" / "ODD.md"
 
 
-def parameter_table(table: dict = PARAMETERS) -> str:
+def _rows(params: list) -> list[str]:
     rows = ["| parameter | default | range | basis | meaning and justification |",
             "|---|---|---|---|---|"]
-    for p in table.values():
+    for p in params:
         if p.default is None:
             default = " / ".join(f"{m}: {PRESETS[m][p.name]}" for m in PRESETS)
         else:
             default = f"{p.default}"
         rows.append(f"| `{p.name}` | {default} | {p.range_text()} | {p.basis} | "
                     f"{p.doc.replace('|', '/')} |")
-    return "\n".join(rows)
+    return rows
+
+
+def parameter_table(table: dict = PARAMETERS) -> str:
+    """The parameters as Markdown tables, one per group (in the order the groups first
+    appear in the table), or one table if all are of one group."""
+    by_group: dict[str, list] = {}
+    for p in table.values():
+        by_group.setdefault(p.group, []).append(p)
+    if len(by_group) == 1:
+        return "\n".join(_rows(list(table.values())))
+    parts = []
+    for group, params in by_group.items():
+        parts.append(f"**{group}** ({len(params)})\n\n" + "\n".join(_rows(params)))
+    return "\n\n".join(parts)
 
 
 def outcome_table(table: dict = OUTCOMES) -> str:

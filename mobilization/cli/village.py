@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..experiments.formatting import format_number, mean_ci_text
-from ..village.parameters import METHODS, PARAMETERS, PRESETS, defaults, resolve
+from ..village.parameters import METHODS, PARAMETERS, PRESETS, defaults, groups, resolve
 from .common import (
     NO_PROGRESS,
     PROG,
@@ -73,14 +73,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def params_records() -> list[dict[str, Any]]:
-    """Every parameter as a JSON-ready record (default resolved for the default method)."""
+    """Every parameter as a JSON-ready record (default resolved for the default method), in
+    the table's order; ``group`` says which part of the model it belongs to."""
     resolved = defaults()
     out = []
     for name, p in PARAMETERS.items():
         rec: dict[str, Any] = {
             "name": name, "default": resolved[name], "kind": p.kind.__name__,
             "low": p.low, "high": p.high, "range": p.range_text(), "basis": p.basis,
-            "doc": p.doc,
+            "doc": p.doc, "group": p.group,
         }
         if any(name in preset for preset in PRESETS.values()):
             rec["presets"] = {m: PRESETS[m][name] for m in METHODS}
@@ -93,8 +94,14 @@ def cmd_params(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(records, indent=2))
         return 0
+    by_name = {rec["name"]: rec for rec in records}
+    heading = {}  # the first parameter of each group -> the group's heading
+    ordered = []
+    for group, names in groups().items():
+        heading[names[0]] = f"[{group}] {len(names)} parameter{'s' if len(names) > 1 else ''}"
+        ordered += [by_name[n] for n in names]
     rows, docs = [], []
-    for rec in records:
+    for rec in ordered:
         rows.append([rec["name"], value_text(rec["default"]), rec["range"], rec["basis"]])
         lines = []
         if "presets" in rec:
@@ -107,7 +114,9 @@ def cmd_params(args: argparse.Namespace) -> int:
           f"change with --set NAME=VALUE)\n")
     print(text[0])
     print(text[1])
-    for row, lines in zip(text[2:], docs, strict=True):
+    for rec, row, lines in zip(ordered, text[2:], docs, strict=True):
+        if rec["name"] in heading:
+            print(f"\n{heading[rec['name']]}")
         print(row)
         for line in lines:
             print("    " + line)

@@ -4,11 +4,12 @@ every village of the district too."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from ..village.parameters import Param, _check_value, resolve
 
-_P = Param
+_P = partial(Param, group="district")
 
 DISTRICT_PARAMETERS: dict[str, Param] = {
     p.name: p
