@@ -22,8 +22,8 @@ from mobilization.experiments.calibrate import (
 )
 from mobilization.experiments.experiment import ExperimentError, load, parse
 
-WF = TargetBand("welfare-first", 0.13, 0.12, 0.14)
-QO = TargetBand("quota-only", 0.015, 0.01, 0.02)
+WF = TargetBand("welfare-first", 0.13, 0.12, 0.14, "recruitment_rate")
+QO = TargetBand("quota-only", 0.015, 0.01, 0.02, "recruitment_rate")
 
 GOOD = """\
 [experiment]
@@ -207,7 +207,8 @@ def test_bootstrap_is_seeded() -> None:
 def test_edge_of_the_grid_is_reported() -> None:
     runs = synthetic_runs(reps=5)
     runs = runs[runs["param.enlist_hazard"] != 0.006]
-    far = CalibrationSpec(SPEC.factors, (TargetBand("welfare-first", 0.2, 0.19, 0.21), QO),
+    far = CalibrationSpec(SPEC.factors, (TargetBand("welfare-first", 0.2, 0.19, 0.21,
+                                                    "recruitment_rate"), QO),
                           bootstrap=0)
     res = fit(runs, far)
     assert res.fitted["enlist_hazard"] == 0.005
