@@ -283,6 +283,7 @@ def test_the_shipped_calibration_file_is_valid() -> None:
     spec = calibration_spec(load(path))
     assert spec.factors == ("enlist_hazard", "press_compliance")
     assert spec.targets == (WF, QO) and spec.smooth
+    assert spec.contrast is not None and spec.contrast.ratio == 3
 
 
 # --- several outcomes, bands on an edge, the contrast -----------------------------------------
@@ -453,6 +454,22 @@ def test_the_contrast_share_of_the_fitted_region() -> None:
     alone = fit(contrast_runs(), replace(spec, targets=(WF,)))
     assert alone.contrast["region"] == c["region"]
     assert len(calibration_figure(res).axes) == 6
+
+
+def test_the_contrast_changes_no_fit(result) -> None:
+    """The contrast is reporting: with it, the fit, loss, table and sensitivity are those
+    without it (so adding it to experiments/calibrate.toml leaves docs/calibration.md)."""
+    from mobilization.experiments.calibration import Contrast
+
+    contrast = Contrast("recruitment_rate", "welfare-first", "quota-only", 3.0)
+    with_c = fit(synthetic_runs(), replace(SPEC, contrast=contrast))
+    assert (with_c.fitted, with_c.loss, with_c.fit) == (result.fitted, result.loss, result.fit)
+    assert with_c.sensitivity == result.sensitivity
+    pd.testing.assert_frame_equal(
+        with_c.table.drop(columns=["contrast ratio", "contrast beats"]), result.table,
+        check_exact=True)
+    assert with_c.contrast["at_fitted"]["value"] == pytest.approx(
+        result.fit["welfare-first"]["mean"] / result.fit["quota-only"]["mean"])
 
 
 # --- the old and the new form of one calibration ---------------------------------------------

@@ -5,42 +5,66 @@ chooses the grid point whose mean outcomes come closest to the file's ``[targets
 model never sees the targets: they live in the experiment file and in this module only.
 The shape of the file, besides a grid design::
 
-    [[sub]]                # one sub-experiment per target; every grid point runs under each
+    [[sub]]                # every grid point runs under each sub-experiment
     name = "welfare-first"
     fixed = {branch_method = "welfare-first"}
 
     [calibrate]
-    outcome = "recruitment_rate"   # the outcome the targets are about
+    outcome = "recruitment_rate"   # the outcome of bands that name none (optional)
     bootstrap = 200                # resamples of the replications (0: none)
     smooth = true                  # smooth the grid means before the loss (default)
+    contrast = {outcome = "recruitment_rate", numerator = "welfare-first",
+                denominator = "quota-only", ratio = 3}   # reported, not fitted (optional)
 
-    [targets]              # one per sub-experiment: the target and its band
-    "welfare-first" = {target = 0.13, low = 0.12, high = 0.14}
+    [targets]              # per sub-experiment: one band on [calibrate] outcome ...
+    "quota-only" = {target = 0.015, low = 0.005, high = 0.03}
+    "welfare-first" = [    # ... or a list of bands, each naming its outcome
+        {outcome = "recruitment_rate", target = 0.13, low = 0.10, high = 0.16},
+        {outcome = "quota_grain", target = 1.0, low = 0.95, high = 1.0},
+    ]
+
+(TOML wants an inline table on one line; it is broken here only for width.) A band is
+``low < target < high``, or a target on one edge (``target == high``: a quota filled),
+which makes the band one-sided: beyond the target on that side costs nothing and counts
+as inside. A sub-experiment has at most one band per outcome, every band lies within its
+outcome's range, and ``[calibrate] outcome`` may be left out when every band names its
+own. A sub-experiment without a band is allowed only as a side of the contrast (it runs
+for the contrast alone); any other would be run for nothing and is refused.
 
 Only parameters marked ``calibrated`` in :data:`mobilization.village.parameters.PARAMETERS` may be
 grid factors, the grid must use common random numbers (replication r of every point and
-sub-experiment runs on one seed), and every target shares each candidate value.
+sub-experiment runs on one seed), and every band shares each candidate value.
 
-Each target's mean at a grid point is smoothed (``smooth = true``): replaced by the value
+Each band's mean at a grid point is smoothed (``smooth = true``): replaced by the value
 there of the least-squares plane through the point and its grid neighbours. Common random
 numbers already remove the noise all points share; the plane averages away most of the
 noise of each point's own replications, which otherwise decides between neighbouring
 points whose true means differ by less than it.
 
-The loss of a grid point is the sum over targets of the squared distance of the
+The loss of a grid point is the sum over bands of the squared distance of the
 (smoothed) mean from the target in units of the band on that side:
 ``((m - target) / (high - target))^2`` above the target, ``((target - m) / (target -
-low))^2`` below. A term is at most 1 exactly when ``m`` lies in the band, so targets
-weigh by the precision the source states, not by their size (a relative loss would
-count 0.5 points off 1.5% as much as 4.3 points off 13%). The fitted values are the grid
-point of least loss.
+low))^2`` below (0 on a side of no width). A term is at most 1 exactly when ``m`` lies in
+the band, so bands weigh by the precision the source states, not by their size or their
+outcome's units (a relative loss would count 0.5 points off 1.5% as much as 4.3 points
+off 13%). The fitted values are the grid point of least loss. The outcomes are held as a
+cube (band, grid point, replication), so every step below is vectorized over bands.
 
-How sensitive the fit is: (a) the points whose means all lie in their bands and the range
-of each parameter over them; (b) a bootstrap over replications (the same resampled
-replications at every point, keeping common random numbers): how often each point is
-best, and the 5-95% range of each fitted value; (c) local slopes, the change of each
-target's mean per grid step of each parameter at the fitted point (the neighbourhood
-plane's slopes), with standard errors from the paired, per-replication slopes.
+How sensitive the fit is: (a) the points whose means all lie in their bands (the fitted
+region) and the range of each parameter over them; (b) a bootstrap over replications (the
+same resampled replications at every point and for every band, keeping common random
+numbers): how often each point is best, and the 5-95% range of each fitted value; (c)
+local slopes, the change of each band's mean per grid step of each parameter at the
+fitted point (the neighbourhood plane's slopes), with standard errors from the paired,
+per-replication slopes. The contrast (:mod:`~mobilization.experiments.calibration_contrast`)
+gives the ratio of two sub-experiments' means at the fitted point with a bootstrap 95%
+interval, and the share of the fitted region where the numerator beats the denominator by
+at least the ratio.
+
+A file with one outcome reads the same in the old form (``[calibrate] outcome`` and a
+table per sub-experiment) and the list form, and fits identically; its bands are labelled
+by their sub-experiment, as before, and those of a file with several outcomes
+``"<sub>: <outcome>"``.
 """
 
 from __future__ import annotations

@@ -91,8 +91,9 @@ def _contrast_lines(result: CalibrationResult) -> list[str]:
     if c is None:
         return []
     o, at = c["outcome"], c["at_fitted"]
-    ci = (f" [{_x(c['at_fitted']['ci95'][0])}, {_x(c['at_fitted']['ci95'][1])}] (bootstrap "
-          "95%)" if at["ci95"] else "")
+    # An interval's end is None only where resamples divide by a zero mean: infinite.
+    ci = (" [" + ", ".join(_x(np.inf if e is None else e) for e in at["ci95"])
+          + "] (bootstrap 95%)" if at["ci95"] else "")
     region, mean = c["region"], "smoothed means" if result.spec.smooth else "means"
     lines = [f"at the fitted point {c['numerator']} {_v(o, at['numerator'])} / "
              f"{c['denominator']} {_v(o, at['denominator'])} = {_x(at['value'])}{ci} "
