@@ -249,12 +249,15 @@ def markdown(result: CalibrationResult) -> str:
             f"Means over {result.replications} replications"
             + (" (and smoothed means, which the loss uses)" if spec.smooth else "")
             + "; `*` marks points whose " + ("smoothed " if spec.smooth else "")
-            + "means all lie in their bands, **bold** the fitted point.", ""]
+            + "means all lie in their bands, **bold** the fitted point"
+            + (f"; ratio: the {'smoothed ' if spec.smooth else ''}mean `{c['outcome']}` of "
+               f"`{c['numerator']}` over `{c['denominator']}`, which the contrast tests"
+               if c is not None else "") + ".", ""]
     columns = [*spec.factors]
     for label in labels:
         columns += [label] + ([f"{label} smoothed"] if spec.smooth else [])
     if c is not None:
-        columns.append("ratio")
+        columns.append("ratio" + (" (smoothed)" if spec.smooth else ""))
     out += ["| " + " | ".join(columns) + " | loss | |",
             "|" + "---:|" * (len(columns) + 1) + "---|"]
     best_row = result.table["loss"].idxmin()
