@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -22,8 +23,8 @@ from mobilization.experiments.calibrate import (
 )
 from mobilization.experiments.experiment import ExperimentError, load, parse
 
-WF = TargetBand("welfare-first", 0.13, 0.12, 0.14)
-QO = TargetBand("quota-only", 0.015, 0.01, 0.02)
+WF = TargetBand("welfare-first", 0.13, 0.12, 0.14, "recruitment_rate")
+QO = TargetBand("quota-only", 0.015, 0.01, 0.02, "recruitment_rate")
 
 GOOD = """\
 [experiment]
@@ -207,7 +208,8 @@ def test_bootstrap_is_seeded() -> None:
 def test_edge_of_the_grid_is_reported() -> None:
     runs = synthetic_runs(reps=5)
     runs = runs[runs["param.enlist_hazard"] != 0.006]
-    far = CalibrationSpec(SPEC.factors, (TargetBand("welfare-first", 0.2, 0.19, 0.21), QO),
+    far = CalibrationSpec(SPEC.factors, (TargetBand("welfare-first", 0.2, 0.19, 0.21,
+                                                    "recruitment_rate"), QO),
                           bootstrap=0)
     res = fit(runs, far)
     assert res.fitted["enlist_hazard"] == 0.005
@@ -281,3 +283,226 @@ def test_the_shipped_calibration_file_is_valid() -> None:
     spec = calibration_spec(load(path))
     assert spec.factors == ("enlist_hazard", "press_compliance")
     assert spec.targets == (WF, QO) and spec.smooth
+    assert spec.contrast is not None and spec.contrast.ratio == 3
+
+
+# --- several outcomes, bands on an edge, the contrast -----------------------------------------
+CONTRAST = ('contrast = {outcome = "recruitment_rate", numerator = "welfare-first", '
+            'denominator = "quota-only", ratio = 3}')
+MULTI = GOOD.replace('outcome = "recruitment_rate"\n', "CONTRAST\n").replace(
+    '"welfare-first" = {target = 0.13, low = 0.12, high = 0.14}\n'
+    '"quota-only" = {target = 0.015, low = 0.01, high = 0.02}\n', """\
+"welfare-first" = [
+    {outcome = "recruitment_rate", target = 0.13, low = 0.10, high = 0.16},
+    {outcome = "quota_grain", target = 1.0, low = 0.95, high = 1.0},
+]
+"quota-only" = [{outcome = "recruitment_rate", target = 0.015, low = 0.005, high = 0.03}]
+""").replace("CONTRAST", CONTRAST)
+"""Patterns 1-3 of DESIGN section 4 in the new form: no [calibrate] outcome."""
+
+GRAIN = TargetBand("welfare-first", 1.0, 0.95, 1.0, "quota_grain")
+
+
+def test_bands_on_several_outcomes_and_the_contrast_are_read(tmp_path) -> None:
+    spec = _spec_of(MULTI, tmp_path)
+    assert spec.outcome is None
+    assert spec.targets == (
+        TargetBand("welfare-first", 0.13, 0.10, 0.16, "recruitment_rate"), GRAIN,
+        TargetBand("quota-only", 0.015, 0.005, 0.03, "recruitment_rate"))
+    assert spec.outcomes == ("recruitment_rate", "quota_grain")
+    assert spec.labels == ("welfare-first: recruitment_rate", "welfare-first: quota_grain",
+                           "quota-only: recruitment_rate")
+    assert (spec.contrast.numerator, spec.contrast.denominator, spec.contrast.ratio) == (
+        "welfare-first", "quota-only", 3.0)
+    # A sub-experiment without a band is allowed as a side of the contrast only.
+    no_band = MULTI.replace('"quota-only" = [{outcome', '# "quota-only" = [{outcome')
+    assert [t.sub for t in _spec_of(no_band, tmp_path).targets] == ["welfare-first"] * 2
+
+
+@pytest.mark.parametrize(("old", "new", "message", "at"), [
+    ('{outcome = "quota_grain"', '{outcome = "grain"', "band 2: 'grain' is not an outcome",
+     '"welfare-first" = ['),
+    ("target = 1.0, low = 0.95, high = 1.0", "target = 1.0, low = 0.95, high = 1.2",
+     "band 2: the band must lie within the range of quota_grain ([0, 1])",
+     '"welfare-first" = ['),
+    ("high = 0.16}", "high = 0.16, weight = 2}", "band 1: unknown key 'weight'",
+     '"welfare-first" = ['),
+    ('[{outcome = "recruitment_rate", target = 0.015', "[{target = 0.015",
+     "band 1: names no outcome and [calibrate] has no outcome", '"quota-only" = ['),
+    ('{outcome = "quota_grain"', '{outcome = "recruitment_rate"',
+     "band 2: a second band on recruitment_rate", '"welfare-first" = ['),
+    ("target = 1.0, low = 0.95, high = 1.0", "target = 1.0, low = 1.0, high = 1.0",
+     "the target must lie inside its band", '"welfare-first" = ['),
+    ('"quota-only" = [{', '"quota-only" = []\n# [{', "an empty list of bands",
+     '"quota-only" = []'),
+    ("ratio = 3}", "ratio = 0}", "ratio must be a number > 0", "contrast = {"),
+    ('denominator = "quota-only"', 'denominator = "quota"',
+     "numerator and denominator must be sub-experiments", "contrast = {"),
+    ("ratio = 3}", "ratio = 3, at = 1}", "unknown key 'at'", "contrast = {"),
+    (CONTRAST + "\n", "", "sub-experiment 'quota-only' has no target", "[targets]"),
+])
+def test_refusals_of_several_outcomes_name_the_file_and_line(
+        tmp_path, old: str, new: str, message: str, at: str) -> None:
+    text = MULTI if "has no target" not in message else MULTI.replace(
+        '"quota-only" = [{', '# "quota-only" = [{')
+    assert old in text
+    text = text.replace(old, new)
+    with pytest.raises(ExperimentError) as e:
+        _spec_of(text, tmp_path)
+    assert message in str(e.value)
+    assert f"c.toml, line {_line_of(text, at)}:" in str(e.value)
+
+
+def test_a_target_on_the_edge_of_its_band_is_one_sided() -> None:
+    """target == high: nothing beyond the target costs or falls outside (a quota filled);
+    the other side is scaled by the whole band."""
+    assert GRAIN.term([0.95, 0.975, 1.0, 1.05]) == pytest.approx([1, 0.25, 0, 0])
+    assert list(GRAIN.inside([0.94, 0.95, 1.0, 1.05])) == [False, True, True, True]
+    floor = TargetBand("quota-only", 0.0, 0.0, 0.02, "recruitment_rate")
+    assert floor.term([-0.01, 0.0, 0.01]) == pytest.approx([0, 0, 0.25])
+
+
+def _with_outcomes(runs: pd.DataFrame) -> pd.DataFrame:
+    """The synthetic frame with grain fulfilment rising 0.03 per 0.01 of press_compliance
+    (0.88 to 1.0 under welfare-first) and ``quota_recruits`` a copy of the recruitment."""
+    runs = runs.copy()
+    noise = np.random.default_rng(1).normal(0, 0.002, len(runs))
+    grain = 0.88 + 3 * (runs["param.press_compliance"] - 0.01) + noise
+    runs["quota_grain"] = np.clip(grain - 0.3 * (runs["sub"] == "quota-only"), 0, 1)
+    runs["quota_recruits"] = runs["recruitment_rate"]
+    return runs
+
+
+def test_the_loss_adds_over_bands_with_slopes_and_bootstrap_per_band() -> None:
+    runs = _with_outcomes(synthetic_runs(reps=10, noise=0.003))
+    two = fit(runs, SPEC)
+    three = fit(runs, replace(SPEC, targets=(WF, GRAIN, QO)))
+    grain = three.table["welfare-first: quota_grain smoothed"]
+    assert np.allclose(three.table["loss"], two.table["loss"] + GRAIN.term(grain))
+    assert three.loss == pytest.approx(float(three.table["loss"].min()))
+    assert list(three.fit) == ["welfare-first: recruitment_rate", "welfare-first: quota_grain",
+                               "quota-only: recruitment_rate"]
+    assert three.fit["welfare-first: quota_grain"]["outcome"] == "quota_grain"
+    # The grain band pulls press_compliance up; each band has its own slopes.
+    assert three.fitted["press_compliance"] > two.fitted["press_compliance"]
+    per_step = three.sensitivity["slopes"]["press_compliance"]["per_step"]
+    assert set(per_step) == set(three.fit)
+    assert per_step["welfare-first: quota_grain"]["change"] == pytest.approx(0.03, abs=3e-3)
+    assert per_step["quota-only: recruitment_rate"]["change"] == pytest.approx(0.004, abs=5e-4)
+    assert three.sensitivity["bootstrap"]["resamples"] == 100
+    assert three.table["bootstrap_share"].sum() == pytest.approx(1.0)
+    assert "welfare-first: quota_grain" in markdown(three).split("## Every grid point")[1]
+    assert len(calibration_figure(three).axes) == 8  # four panels and their colour bars
+
+
+def test_bands_on_two_outcomes_with_equal_runs_fit_as_one() -> None:
+    """The bootstrap resamples the same replications for every band: a band on a copy of
+    the outcome under another name fits, resamples and slopes exactly as the original."""
+    runs = _with_outcomes(synthetic_runs(reps=10, noise=0.004))
+    one = fit(runs, SPEC)
+    copy = fit(runs, replace(SPEC, targets=(WF, replace(QO, outcome="quota_recruits"))))
+    assert (copy.fitted, copy.loss) == (one.fitted, one.loss)
+    assert copy.sensitivity["bootstrap"] == one.sensitivity["bootstrap"]
+    assert np.array_equal(copy.table["loss"], one.table["loss"])
+    for f in SPEC.factors:
+        a = one.sensitivity["slopes"][f]["per_step"]
+        b = copy.sensitivity["slopes"][f]["per_step"]
+        assert list(b.values()) == list(a.values())
+
+
+def contrast_runs() -> pd.DataFrame:
+    """No noise. Welfare-first 13% except at hazard 0.006 (30%, outside its band);
+    quota-only 13%/4 at press 0.01 and 0.02, 13%/2 at 0.03 and 0.04: inside the bands
+    (hazard 0.004 and 0.005) the ratio is 4 at half the points and 2 at the others."""
+    rows = []
+    for h in HAZARDS:
+        for p in PRESSES[:4]:
+            for r in range(4):
+                rows.append({"sub": "welfare-first", "replication": r,
+                             "param.enlist_hazard": h, "param.press_compliance": p,
+                             "recruitment_rate": 0.3 if h == 0.006 else 0.13})
+                rows.append({"sub": "quota-only", "replication": r,
+                             "param.enlist_hazard": h, "param.press_compliance": p,
+                             "recruitment_rate": 0.13 / (4 if p < 0.025 else 2)})
+    return pd.DataFrame(rows)
+
+
+def test_the_contrast_share_of_the_fitted_region() -> None:
+    from mobilization.experiments.calibration import Contrast
+
+    contrast = Contrast("recruitment_rate", "welfare-first", "quota-only", 3.0)
+    wide = TargetBand("quota-only", 0.05, 0.0, 0.1, "recruitment_rate")
+    spec = CalibrationSpec(SPEC.factors, (WF, wide), bootstrap=20, smooth=False,
+                           contrast=contrast)
+    res = fit(contrast_runs(), spec)
+    c = res.contrast
+    assert c["region"] == {"points": 8, "beating": 4, "share": 0.5}
+    assert c["grid"] == {"points": 12, "beating": 8}  # hazard 0.006: 4.6x and 9.2x
+    # The fitted point: quota-only nearest 5%, i.e. 6.5% (ratio 2): it does not beat 3x,
+    # and neither does any point a resample chooses (all the same: no noise).
+    assert res.fitted["press_compliance"] in (0.03, 0.04)
+    assert c["at_fitted"]["value"] == pytest.approx(2.0)
+    assert c["at_fitted"]["ci95"] == pytest.approx([2.0, 2.0])
+    assert c["at_fitted"]["beats"] is False and c["bootstrap_share"] == 0.0
+    assert list(res.table["contrast beats"]) == [p < 0.025 or h == 0.006 for h in HAZARDS
+                                                 for p in PRESSES[:4]]
+    assert "beats quota-only by at least 3x at 50% of the fitted region" in res.text
+    md = markdown(res)
+    assert "## Contrast: welfare-first against quota-only" in md and "| 4x |" in md
+    json.dumps(res.summary(), allow_nan=False)
+    # A denominator without a band: the region is set by welfare-first's band alone.
+    alone = fit(contrast_runs(), replace(spec, targets=(WF,)))
+    assert alone.contrast["region"] == c["region"]
+    assert len(calibration_figure(res).axes) == 6
+
+
+def test_the_contrast_changes_no_fit(result) -> None:
+    """The contrast is reporting: with it, the fit, loss, table and sensitivity are those
+    without it (so adding it to experiments/calibrate.toml leaves docs/calibration.md)."""
+    from mobilization.experiments.calibration import Contrast
+
+    contrast = Contrast("recruitment_rate", "welfare-first", "quota-only", 3.0)
+    with_c = fit(synthetic_runs(), replace(SPEC, contrast=contrast))
+    assert (with_c.fitted, with_c.loss, with_c.fit) == (result.fitted, result.loss, result.fit)
+    assert with_c.sensitivity == result.sensitivity
+    pd.testing.assert_frame_equal(
+        with_c.table.drop(columns=["contrast ratio", "contrast beats"]), result.table,
+        check_exact=True)
+    assert with_c.contrast["at_fitted"]["value"] == pytest.approx(
+        result.fit["welfare-first"]["mean"] / result.fit["quota-only"]["mean"])
+
+
+# --- the old and the new form of one calibration ---------------------------------------------
+NEW_FORM = GOOD.replace('outcome = "recruitment_rate"\n', "").replace(
+    '{target = 0.13', '[{outcome = "recruitment_rate", target = 0.13').replace(
+    '{target = 0.015', '[{outcome = "recruitment_rate", target = 0.015').replace(
+    "high = 0.14}", "high = 0.14}]").replace("high = 0.02}", "high = 0.02}]")
+
+
+def test_the_old_and_the_new_form_give_the_same_calibration(tmp_path) -> None:
+    """One outcome written in the old form ([calibrate] outcome and a table per sub) and
+    in the list form: the same real runs, fit, tables, loss and report."""
+    from mobilization.experiments.calibrate import calibrate
+
+    results = []
+    for name, text in (("old", GOOD), ("new", NEW_FORM)):
+        path = tmp_path / f"{name}.toml"
+        path.write_text(text)
+        results.append(calibrate(load(path), tmp_path / name, workers=1, progress=False))
+    old, new = results
+    assert new.spec.outcome is None and new.spec.targets == old.spec.targets
+    pd.testing.assert_frame_equal(old.table, new.table, check_exact=True)
+    assert (old.fitted, old.loss, old.fit) == (new.fitted, new.loss, new.fit)
+    assert old.sensitivity == new.sensitivity
+    assert old.text.split("\nWrote")[0] == new.text.split("\nWrote")[0]
+    assert markdown(old).replace("old.toml", "new.toml") == markdown(new)
+    # The same runs hold every outcome: the patterns' file fits them too.
+    from mobilization.experiments.sweep import sweep
+
+    path = tmp_path / "multi.toml"
+    path.write_text(MULTI)
+    multi = fit(sweep(load(path), tmp_path / "old", workers=1, progress=False).runs,
+                calibration_spec(load(path)))
+    assert set(multi.fit) == {"welfare-first: recruitment_rate", "welfare-first: quota_grain",
+                              "quota-only: recruitment_rate"}
+    assert multi.contrast is not None and multi.contrast["region"]["points"] >= 0

@@ -5,42 +5,66 @@ chooses the grid point whose mean outcomes come closest to the file's ``[targets
 model never sees the targets: they live in the experiment file and in this module only.
 The shape of the file, besides a grid design::
 
-    [[sub]]                # one sub-experiment per target; every grid point runs under each
+    [[sub]]                # every grid point runs under each sub-experiment
     name = "welfare-first"
     fixed = {branch_method = "welfare-first"}
 
     [calibrate]
-    outcome = "recruitment_rate"   # the outcome the targets are about
+    outcome = "recruitment_rate"   # the outcome of bands that name none (optional)
     bootstrap = 200                # resamples of the replications (0: none)
     smooth = true                  # smooth the grid means before the loss (default)
+    contrast = {outcome = "recruitment_rate", numerator = "welfare-first",
+                denominator = "quota-only", ratio = 3}   # reported, not fitted (optional)
 
-    [targets]              # one per sub-experiment: the target and its band
-    "welfare-first" = {target = 0.13, low = 0.12, high = 0.14}
+    [targets]              # per sub-experiment: one band on [calibrate] outcome ...
+    "quota-only" = {target = 0.015, low = 0.005, high = 0.03}
+    "welfare-first" = [    # ... or a list of bands, each naming its outcome
+        {outcome = "recruitment_rate", target = 0.13, low = 0.10, high = 0.16},
+        {outcome = "quota_grain", target = 1.0, low = 0.95, high = 1.0},
+    ]
+
+(TOML wants an inline table on one line; it is broken here only for width.) A band is
+``low < target < high``, or a target on one edge (``target == high``: a quota filled),
+which makes the band one-sided: beyond the target on that side costs nothing and counts
+as inside. A sub-experiment has at most one band per outcome, every band lies within its
+outcome's range, and ``[calibrate] outcome`` may be left out when every band names its
+own. A sub-experiment without a band is allowed only as a side of the contrast (it runs
+for the contrast alone); any other would be run for nothing and is refused.
 
 Only parameters marked ``calibrated`` in :data:`mobilization.village.parameters.PARAMETERS` may be
 grid factors, the grid must use common random numbers (replication r of every point and
-sub-experiment runs on one seed), and every target shares each candidate value.
+sub-experiment runs on one seed), and every band shares each candidate value.
 
-Each target's mean at a grid point is smoothed (``smooth = true``): replaced by the value
+Each band's mean at a grid point is smoothed (``smooth = true``): replaced by the value
 there of the least-squares plane through the point and its grid neighbours. Common random
 numbers already remove the noise all points share; the plane averages away most of the
 noise of each point's own replications, which otherwise decides between neighbouring
 points whose true means differ by less than it.
 
-The loss of a grid point is the sum over targets of the squared distance of the
+The loss of a grid point is the sum over bands of the squared distance of the
 (smoothed) mean from the target in units of the band on that side:
 ``((m - target) / (high - target))^2`` above the target, ``((target - m) / (target -
-low))^2`` below. A term is at most 1 exactly when ``m`` lies in the band, so targets
-weigh by the precision the source states, not by their size (a relative loss would
-count 0.5 points off 1.5% as much as 4.3 points off 13%). The fitted values are the grid
-point of least loss.
+low))^2`` below (0 on a side of no width). A term is at most 1 exactly when ``m`` lies in
+the band, so bands weigh by the precision the source states, not by their size or their
+outcome's units (a relative loss would count 0.5 points off 1.5% as much as 4.3 points
+off 13%). The fitted values are the grid point of least loss. The outcomes are held as a
+cube (band, grid point, replication), so every step below is vectorized over bands.
 
-How sensitive the fit is: (a) the points whose means all lie in their bands and the range
-of each parameter over them; (b) a bootstrap over replications (the same resampled
-replications at every point, keeping common random numbers): how often each point is
-best, and the 5-95% range of each fitted value; (c) local slopes, the change of each
-target's mean per grid step of each parameter at the fitted point (the neighbourhood
-plane's slopes), with standard errors from the paired, per-replication slopes.
+How sensitive the fit is: (a) the points whose means all lie in their bands (the fitted
+region) and the range of each parameter over them; (b) a bootstrap over replications (the
+same resampled replications at every point and for every band, keeping common random
+numbers): how often each point is best, and the 5-95% range of each fitted value; (c)
+local slopes, the change of each band's mean per grid step of each parameter at the
+fitted point (the neighbourhood plane's slopes), with standard errors from the paired,
+per-replication slopes. The contrast (:mod:`~mobilization.experiments.calibration_contrast`)
+gives the ratio of two sub-experiments' means at the fitted point with a bootstrap 95%
+interval, and the share of the fitted region where the numerator beats the denominator by
+at least the ratio.
+
+A file with one outcome reads the same in the old form (``[calibrate] outcome`` and a
+table per sub-experiment) and the list form, and fits identically; its bands are labelled
+by their sub-experiment, as before, and those of a file with several outcomes
+``"<sub>: <outcome>"``.
 """
 
 from __future__ import annotations
@@ -67,6 +91,7 @@ from .calibration import (
     _point_text,
     calibration_spec,
 )
+from .calibration_contrast import beats, contrast_result, ratios
 from .calibration_figure import calibration_figure
 from .calibration_report import console_text, markdown
 from .experiment import Experiment, ExperimentError
@@ -76,49 +101,50 @@ from .stats import mean_ci_columns
 from .store import param_column
 
 
-def _outcome_cube(runs: pd.DataFrame, spec: CalibrationSpec
+def _outcome_cube(runs: pd.DataFrame, spec: CalibrationSpec, series: list[tuple[str, str]]
                   ) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """The grid levels of each factor and the outcome as an array
-    (target, grid point, replication), grid points in C order of the levels."""
+    """The grid levels of each factor and the outcomes as an array (series, grid point,
+    replication), one series per (sub-experiment, outcome) pair of ``series``, grid
+    points in C order of the levels."""
     if "status" in runs:
         failed = runs[runs["status"] != "ok"]
         if len(failed):
             raise ValueError(f"{len(failed)} runs failed (first: {failed['error'].iloc[0]}); "
                              "a calibration needs every run")
     columns = [param_column(f) for f in spec.factors]
-    subs = {t.sub for t in spec.targets}
-    runs = runs[runs["sub"].isin(subs)]
+    runs = runs[runs["sub"].isin({sub for sub, _ in series})]
     levels = {f: np.unique(runs[c].to_numpy(float)) for f, c in zip(spec.factors, columns,
                                                                      strict=True)}
     reps = np.unique(runs["replication"].to_numpy())
     shape = tuple(len(v) for v in levels.values())
     n_points, n_reps = math.prod(shape), len(reps)
-    cube = np.full((len(spec.targets), n_points, n_reps), np.nan)
-    for k, t in enumerate(spec.targets):
-        sub = runs[runs["sub"] == t.sub]
+    cube = np.full((len(series), n_points, n_reps), np.nan)
+    for k, (name, outcome) in enumerate(series):
+        sub = runs[runs["sub"] == name]
         if sub.empty:
-            raise ValueError(f"no runs of sub-experiment {t.sub!r}")
+            raise ValueError(f"no runs of sub-experiment {name!r}")
+        if outcome not in sub:
+            raise ValueError(f"the runs have no outcome {outcome!r}")
         index = tuple(np.searchsorted(levels[f], sub[c].to_numpy(float))
                       for f, c in zip(spec.factors, columns, strict=True))
         g = np.ravel_multi_index(index, shape)
         r = np.searchsorted(reps, sub["replication"].to_numpy())
         if len(set(zip(g.tolist(), r.tolist(), strict=True))) != len(sub):
-            raise ValueError(f"sub-experiment {t.sub!r} has a grid point and replication "
+            raise ValueError(f"sub-experiment {name!r} has a grid point and replication "
                              "twice")
-        cube[k, g, r] = sub[spec.outcome].to_numpy(float)
+        cube[k, g, r] = sub[outcome].to_numpy(float)
     missing = np.isnan(cube)
     if missing.any():
         k, g, r = (int(a[0]) for a in np.nonzero(missing))
         raise ValueError(f"{int(missing.sum())} runs are missing, e.g. replication "
-                         f"{reps[r]} of {spec.targets[k].sub!r} at "
+                         f"{reps[r]} of {series[k][0]!r} at "
                          f"{_point_text(_point(levels, g))}; the grid must be complete")
     return levels, cube
 
 
-
-
 def _loss(spec: CalibrationSpec, means: np.ndarray) -> np.ndarray:
-    """Loss of every grid point from the target means (target first axis)."""
+    """Loss of every grid point from the band means (band first axis): the sum of the
+    bands' terms."""
     return sum(t.term(means[k]) for k, t in enumerate(spec.targets))
 
 
@@ -161,47 +187,59 @@ def _apply(smoother: sparse.csr_array, means: np.ndarray) -> np.ndarray:
 
 def fit(runs: pd.DataFrame, spec: CalibrationSpec) -> CalibrationResult:
     """Fit ``spec`` to the rows of a sweep (one per run: ``sub``, ``replication``,
-    ``param.<factor>``, the outcome): means and CIs per grid point, the loss and its
-    argmin, and the sensitivity of the fit. Pure: no files, no runs."""
-    levels, cube = _outcome_cube(runs, spec)
-    n_targets, n_points, n_reps = cube.shape
-    bounds = BOUNDS[spec.outcome]
-    means = np.empty((n_targets, n_points))
+    ``param.<factor>``, the outcomes): means and CIs per grid point and band, the loss
+    and its argmin, the sensitivity of the fit and the contrast. Pure: no files, no
+    runs."""
+    series = [(t.sub, str(t.outcome)) for t in spec.targets]
+    c = spec.contrast
+    if c is not None:
+        series += [(c.numerator, c.outcome), (c.denominator, c.outcome)]
+    levels, all_series = _outcome_cube(runs, spec, series)
+    n_targets = len(spec.targets)
+    cube = all_series[:n_targets]  # (bands, points, replications)
+    n_series, n_points, n_reps = all_series.shape
+    means = np.empty((n_series, n_points))
     lows, highs = np.empty_like(means), np.empty_like(means)
-    for k in range(n_targets):
-        means[k], lows[k], highs[k] = mean_ci_columns(cube[k].T, bounds=bounds)
+    for k, (_, outcome) in enumerate(series):
+        means[k], lows[k], highs[k] = mean_ci_columns(all_series[k].T,
+                                                      bounds=BOUNDS[outcome])
     smoother = _smoother(levels, spec.smooth)
     smoothed = _apply(smoother, means)
-    loss = _loss(spec, smoothed)
+    loss = _loss(spec, smoothed[:n_targets])
     inside = np.all([t.inside(smoothed[k]) for k, t in enumerate(spec.targets)], axis=0)
     best = int(np.argmin(loss))
     fitted = _point(levels, best)
 
-    boot_best, boot = _bootstrap(spec, levels, cube, smoother, best)
+    boot_best, boot, boot_raw = _bootstrap(spec, levels, all_series, smoother, best)
     share = (np.bincount(boot_best, minlength=n_points) / len(boot_best)
              if len(boot_best) else np.full(n_points, np.nan))
+    contrast = (contrast_result(c, means[n_targets:], smoothed[n_targets:], inside, best,
+                                None if boot_raw is None else boot_raw[n_targets:], share)
+                if c is not None else None)
 
-    rows = []
-    for g in range(n_points):
-        row: dict[str, Any] = dict(_point(levels, g))
-        for k, t in enumerate(spec.targets):
-            row[f"{t.sub} mean"] = means[k, g]
-            row[f"{t.sub} low"] = lows[k, g]
-            row[f"{t.sub} high"] = highs[k, g]
-            row[f"{t.sub} smoothed"] = smoothed[k, g]
-        row["loss"] = loss[g]
-        row["inside"] = bool(inside[g])
-        row["bootstrap_share"] = share[g]
-        rows.append(row)
-    table = pd.DataFrame(rows)
+    labels = spec.labels
+    index = np.unravel_index(np.arange(n_points), tuple(len(v) for v in levels.values()))
+    table = pd.DataFrame({f: levels[f][i] for f, i in zip(spec.factors, index, strict=True)})
+    for k, label in enumerate(labels):
+        table[f"{label} mean"] = means[k]
+        table[f"{label} low"] = lows[k]
+        table[f"{label} high"] = highs[k]
+        table[f"{label} smoothed"] = smoothed[k]
+    table["loss"] = loss
+    table["inside"] = inside.astype(bool)
+    table["bootstrap_share"] = share
+    if c is not None:
+        table["contrast ratio"] = ratios(smoothed[-2], smoothed[-1])
+        table["contrast beats"] = beats(c, smoothed[-2], smoothed[-1])
 
-    fit_at = {t.sub: {"target": t.target, "low": t.low, "high": t.high,
+    fit_at = {label: {"sub": t.sub, "outcome": t.outcome,
+                      "target": t.target, "low": t.low, "high": t.high,
                       "mean": float(means[k, best]),
                       "ci95": [float(lows[k, best]), float(highs[k, best])],
                       "smoothed": float(smoothed[k, best]),
                       "inside": bool(t.inside(means[k, best])),
                       "ci_inside": bool(t.inside(lows[k, best]) and t.inside(highs[k, best]))}
-              for k, t in enumerate(spec.targets)}
+              for k, (label, t) in enumerate(zip(labels, spec.targets, strict=True))}
 
     accepted = np.flatnonzero(inside)
     points = [_point(levels, g) for g in accepted]
@@ -216,13 +254,14 @@ def fit(runs: pd.DataFrame, spec: CalibrationSpec) -> CalibrationResult:
         "edge": [f for f, v in fitted.items()
                  if len(levels[f]) > 1 and v in (levels[f][0], levels[f][-1])],
     }
-    if n_targets == 2:
+    if n_targets == 2 and len(spec.outcomes) == 1:
         ratio = means[0] / np.where(means[1] > 0, means[1], np.nan)
         sensitivity["ratio"] = {"of": [t.sub for t in spec.targets],
                                 "min": _finite(np.nanmin(ratio)),
                                 "max": _finite(np.nanmax(ratio))}
     result = CalibrationResult(spec=spec, fitted=fitted, loss=float(loss[best]), fit=fit_at,
-                               table=table, sensitivity=sensitivity, replications=n_reps)
+                               table=table, sensitivity=sensitivity, replications=n_reps,
+                               contrast=contrast)
     return replace(result, text=console_text(result))
 
 
@@ -231,18 +270,22 @@ def _finite(x: float) -> float | None:
 
 
 def _bootstrap(spec: CalibrationSpec, levels: dict[str, np.ndarray], cube: np.ndarray,
-               smoother: sparse.csr_array, best: int) -> tuple[np.ndarray, dict[str, Any]]:
+               smoother: sparse.csr_array, best: int
+               ) -> tuple[np.ndarray, dict[str, Any], np.ndarray | None]:
     """Refit on resampled replications: the same resampled replications at every grid
-    point and target, so common random numbers are kept."""
-    n_targets, n_points, n_reps = cube.shape
+    point and series (bands first, then any others), so common random numbers are kept.
+    Returns each resample's chosen point, the summary, and the raw resampled means
+    (series, resamples, points)."""
+    n_series, n_points, n_reps = cube.shape
+    n_targets = len(spec.targets)
     if spec.bootstrap == 0:
-        return np.array([], int), {"resamples": 0}
+        return np.array([], int), {"resamples": 0}, None
     rng = np.random.default_rng(spec.seed)
     draws = rng.integers(0, n_reps, size=(spec.bootstrap, n_reps))
     weights = np.zeros((spec.bootstrap, n_reps))
     np.add.at(weights, (np.arange(spec.bootstrap)[:, None], draws), 1.0)
     raw = np.einsum("kgr,br->kbg", cube, weights) / n_reps
-    means = _apply(smoother, raw)
+    means = _apply(smoother, raw[:n_targets])
     loss = _loss(spec, means)  # (resamples, points)
     winners = np.argmin(loss, axis=1)
     inside = np.all([t.inside(raw[k, :, best]) for k, t in enumerate(spec.targets)],
@@ -261,12 +304,12 @@ def _bootstrap(spec: CalibrationSpec, levels: dict[str, np.ndarray], cube: np.nd
         "ranges": ranges,
         "best": [{"point": _point(levels, int(g)), "share": float(counts[g] / spec.bootstrap)}
                  for g in order if counts[g]],
-    }
+    }, raw
 
 
 def _slopes(spec: CalibrationSpec, levels: dict[str, np.ndarray], cube: np.ndarray,
             best: int) -> dict[str, Any]:
-    """Change of each target's mean per grid step of each factor at the fitted point:
+    """Change of each band's mean per grid step of each factor at the fitted point:
     the slopes of the plane fitted to the point and its neighbours. The plane is linear
     in the runs, so fitting it to each replication gives paired (common random number)
     slopes, whose spread gives the standard error."""
@@ -280,12 +323,12 @@ def _slopes(spec: CalibrationSpec, levels: dict[str, np.ndarray], cube: np.ndarr
         lo, hi = max(i - 1, 0), min(i + 1, len(values) - 1)
         step = float(values[hi] - values[lo]) / (hi - lo)
         per_step = {}
-        for k, t in enumerate(spec.targets):
+        for k, (label, t) in enumerate(zip(spec.labels, spec.targets, strict=True)):
             slopes = operator[j] @ cube[k, window]  # one per replication
             se = float(slopes.std(ddof=1) / math.sqrt(slopes.size)) if slopes.size > 1 \
                 else 0.0
             change = float(slopes.mean())
-            per_step[t.sub] = {"change": change, "se": se, "per_unit": change / step,
+            per_step[label] = {"change": change, "se": se, "per_unit": change / step,
                                "per_band": change / ((t.high - t.low) / 2)}
         out[f] = {"step": step, "from": float(values[lo]), "to": float(values[hi]),
                   "per_step": per_step}

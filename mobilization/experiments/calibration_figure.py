@@ -1,5 +1,6 @@
-"""The calibration's figure: each target's mean over the grid with its band, the fitted
-point and the bootstrap's choices."""
+"""The calibration's figure: each band's mean over the grid with its band, the fitted
+point, the bootstrap's choices and, with a contrast, where it holds in the fitted
+region."""
 
 from __future__ import annotations
 
@@ -17,12 +18,14 @@ from .plots import _new_figure
 
 # --- the figure --------------------------------------------------------------------------
 def calibration_figure(result: CalibrationResult) -> Figure:
-    """Each target's mean over the grid with its band and the fitted point, and the loss.
+    """A panel per band (its mean over the grid with the band and the fitted point), and
+    the loss.
 
     Two factors: heat maps of the means with the band's edges as contours (of the
     smoothed means the loss uses), the fitted point as a star, the bootstrap's choices as
-    circles. One factor: lines with 95% bands. More: the 2-D slice through the fitted
-    point over the first two factors.
+    circles; on the loss panel, squares mark the fitted region and, with a contrast,
+    crosses the region's points where it holds. One factor: lines with 95% bands. More:
+    the 2-D slice through the fitted point over the first two factors.
     """
     spec, table = result.spec, result.table
     if len(spec.factors) == 1:
@@ -42,25 +45,30 @@ def calibration_figure(result: CalibrationResult) -> Figure:
     axes = np.atleast_1d(fig.subplots(1, n))
     edges_x, edges_y = _edges(xs), _edges(ys)
     share = matrix("bootstrap_share")
-    for ax, t in zip(axes, spec.targets, strict=False):
-        m = matrix(f"{t.sub} mean")
+    for ax, t, label in zip(axes, spec.targets, spec.labels, strict=False):
+        m = matrix(f"{label} mean")
         lo, hi = np.nanmin(m), np.nanmax(m)
         vmin, vmax = min(lo, t.low), max(hi, t.high)
         norm = TwoSlopeNorm(vcenter=t.target, vmin=min(vmin, t.target - 1e-12),
                             vmax=max(vmax, t.target + 1e-12))
         mesh = ax.pcolormesh(edges_x, edges_y, m, cmap="RdBu_r", norm=norm)
         cbar = fig.colorbar(mesh, ax=ax, shrink=0.85)
-        if _share_outcome(spec):
+        if _share_outcome(t.outcome):
             cbar.ax.yaxis.set_major_formatter(lambda v, _pos: f"{100 * v:.1f}%")
         for level in (t.low, t.high):
             cbar.ax.axhline(level, color="black", linewidth=1.2)
         if len(xs) > 1 and len(ys) > 1:
-            cs = ax.contour(xs, ys, matrix(f"{t.sub} smoothed"), levels=[t.low, t.high],
-                            colors="black", linewidths=1.4)
-            ax.clabel(cs, fmt=lambda v: _v(spec, v), fontsize=7)
+            smoothed = matrix(f"{label} smoothed")
+            levels = [v for v in (t.low, t.high) if np.nanmin(smoothed) < v
+                      < np.nanmax(smoothed)]
+            if levels:
+                cs = ax.contour(xs, ys, smoothed, levels=levels, colors="black",
+                                linewidths=1.4)
+                ax.clabel(cs, fmt=lambda v, o=t.outcome: _v(o, v), fontsize=7)
         _mark(ax, result, fx, fy, share)
-        ax.set_title(f"{t.sub}: mean {spec.outcome}\nband "
-                     f"[{_v(spec, t.low)}, {_v(spec, t.high)}]: black lines", fontsize=10)
+        ax.set_title(f"{t.sub}: mean {t.outcome}\nband "
+                     f"[{_v(t.outcome, t.low)}, {_v(t.outcome, t.high)}]: black lines",
+                     fontsize=10)
     ax = axes[-1]
     loss = matrix("loss")
     positive = loss[loss > 0]
@@ -72,6 +80,10 @@ def calibration_figure(result: CalibrationResult) -> Figure:
     iy, ix = np.nonzero(inside)
     ax.scatter(xs[ix], ys[iy], marker="s", s=60, facecolors="none", edgecolors="white",
                linewidths=1.0, label="every mean in its band")
+    if result.contrast is not None:
+        wins = inside & matrix("contrast beats").astype(bool)
+        iy, ix = np.nonzero(wins)
+        ax.scatter(xs[ix], ys[iy], marker="x", s=30, color="white", linewidths=1.0)
     _mark(ax, result, fx, fy, share)
     ax.set_title("loss (log scale)", fontsize=10)
     for ax in axes:
@@ -88,7 +100,13 @@ def calibration_figure(result: CalibrationResult) -> Figure:
                label=("smoothed means" if spec.smooth else "means")
                + " all in their bands (loss panel)"),
     ]
-    fig.legend(handles=handles, loc="outside lower center", ncol=3, frameon=False,
+    if result.contrast is not None:
+        c = result.contrast
+        handles.append(Line2D([], [], marker="x", markersize=7, color="grey",
+                              linestyle="none",
+                              label=f"and {c['numerator']} >= {c['ratio']:g}x "
+                              f"{c['denominator']} ({c['outcome']})"))
+    fig.legend(handles=handles, loc="outside lower center", ncol=len(handles), frameon=False,
                fontsize=9)
     title = (f"Calibration '{spec.name}': mean of {result.replications} replications per "
              "grid point and sub-experiment")
@@ -126,19 +144,19 @@ def _figure_1d(result: CalibrationResult) -> Figure:
     n = len(spec.targets) + 1
     fig = _new_figure(4.4 * n, 3.8)
     axes = np.atleast_1d(fig.subplots(1, n))
-    for ax, t in zip(axes, spec.targets, strict=False):
-        ax.fill_between(x, table[f"{t.sub} low"], table[f"{t.sub} high"], alpha=0.3,
+    for ax, t, label in zip(axes, spec.targets, spec.labels, strict=False):
+        ax.fill_between(x, table[f"{label} low"], table[f"{label} high"], alpha=0.3,
                         color="#2c3e50", linewidth=0, label="95% CI")
-        ax.plot(x, table[f"{t.sub} mean"], color="#2c3e50", marker="o", markersize=3,
+        ax.plot(x, table[f"{label} mean"], color="#2c3e50", marker="o", markersize=3,
                 label="mean")
         if spec.smooth:
-            ax.plot(x, table[f"{t.sub} smoothed"], color="#2c3e50", linestyle=":",
+            ax.plot(x, table[f"{label} smoothed"], color="#2c3e50", linestyle=":",
                     label="smoothed")
         ax.axhspan(t.low, t.high, color="#c0392b", alpha=0.15, label="band")
         ax.axhline(t.target, color="#c0392b", linewidth=1)
-        if _share_outcome(spec):
+        if _share_outcome(t.outcome):
             ax.yaxis.set_major_formatter(lambda v, _pos: f"{100 * v:.1f}%")
-        ax.set_title(f"{t.sub}: mean {spec.outcome}", fontsize=10)
+        ax.set_title(f"{t.sub}: mean {t.outcome}", fontsize=10)
         ax.legend(fontsize=7, frameon=False)
     axes[-1].plot(x, table["loss"], color="#2c3e50", marker="o", markersize=3)
     axes[-1].set_yscale("log")
