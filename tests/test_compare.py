@@ -126,7 +126,7 @@ def test_compare_on_a_dask_cluster(tmp_path: Path,
     code, local, _ = run(tmp_path / "local", capsys=capsys)
     assert code == 0
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None, silence_logs=logging.ERROR) as c:
+                                  dashboard_address=":0", silence_logs=logging.ERROR) as c:
         proc = subprocess.run([sys.executable, "-m", "mobilization", "compare", *SMALL,
                                "--out", str(tmp_path / "dask"), "--scheduler",
                                c.scheduler_address, "--json"], cwd=tmp_path,

@@ -492,7 +492,7 @@ def test_kill_9_at_any_moment_then_resume(tmp_path: Path) -> None:
 def cluster():
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None,
+                                  dashboard_address=":0",
                                   silence_logs=logging.ERROR) as c:
         yield c
 
