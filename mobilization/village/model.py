@@ -26,6 +26,7 @@ from mesa.experimental.scenarios import Scenario
 from . import dynamics
 from .agents import Activist, Gentry, PartyMember, Villager
 from .branch import Branch
+from .draws import draw_structure
 from .government import VillageGovernment
 from .outcomes import OUTCOMES, snapshot
 from .parameters import HORIZON_WEEKS, check_record, check_rng, check_weeks, resolve
@@ -103,7 +104,13 @@ class VillageModel(mesa.Model):
         elif scenario.rng is None and rng is not None:
             scenario.rng = rng  # the scenario records the seed the model was given
         super().__init__(rng=rng, scenario=scenario)
-        self.p = p
+        # Villages differ: the structure is drawn first, so the rest of the stream is the
+        # same at any spread (and untouched for a typical village, which draws nothing).
+        self.parameters = p
+        """The resolved parameters; ``p`` holds the village's own values (drawn ones in
+        place of the parameters of ``draws.STRUCTURE`` when it is not typical)."""
+        self.structure = draw_structure(p, self.rng)
+        self.p = p = {**p, **self.structure}
         self.week = 0
         self.village = s = build_village(p, self.rng)
         self.government = VillageGovernment(p["gentry_power"], p["gentry_power"],

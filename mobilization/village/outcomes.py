@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
+from .draws import OUTCOME_PREFIX
 from .dynamics import stance_shares
 from .population import ACTIVE, ACTIVIST, ARMY, NOMINAL, PARTY, PRESENT, SALVATION
 from .protocols import VillageLike
@@ -47,6 +48,15 @@ OUTCOMES: dict[str, str] = {
     "campaigns": "struggles mounted for welfare measures",
     "crowded_out": "branch meetings whose item was crowded out by other central tasks",
     "leading_group_quality": "mean of Dimitrov's four criteria over the Party members present",
+    "drawn_gentry_power": "the village's initial gentry power: gentry_power, or its draw "
+                          "when typical_village is False",
+    "drawn_share_hired": "the village's share of hired labourers' households: share_hired, "
+                         "or its draw",
+    "drawn_share_poor": "the village's share of poor and tenant households: share_poor, or "
+                        "its draw",
+    "drawn_party_share": "the branch's initial Party share: party_share, or its draw",
+    "drawn_bad_element_share": "the initial members' share of bad elements: "
+                               "bad_element_share, or its draw",
 }
 
 
@@ -60,7 +70,8 @@ Confidence intervals are truncated to it."""
 
 
 _PERCENT = {"government_elected", "women_organized", "nominal_membership_end",
-            "bad_element_share_end"}
+            "bad_element_share_end", "drawn_share_hired", "drawn_share_poor",
+            "drawn_party_share", "drawn_bad_element_share"}
 
 
 def is_share(outcome: str) -> bool:
@@ -70,9 +81,10 @@ def is_share(outcome: str) -> bool:
 
 
 class ReportedVillage(VillageLike, Protocol):
-    """A village with its branch, whose record the outcomes read."""
+    """A village with its branch and drawn structure, whose record the outcomes read."""
 
     branch: Branch
+    structure: dict[str, float]
 
 
 def snapshot(model: ReportedVillage) -> dict[str, float | int]:
@@ -121,4 +133,4 @@ def snapshot(model: ReportedVillage) -> dict[str, float | int]:
         "campaigns": len(model.branch.campaigns),
         "crowded_out": model.branch.crowded_out,
         "leading_group_quality": model.branch.leading_group_quality(model),
-    }
+    } | {OUTCOME_PREFIX + name: float(value) for name, value in model.structure.items()}

@@ -195,6 +195,30 @@ PARAMETERS: dict[str, Param] = {
            "Weekly trust lost by households tied to a bad element.", group="organization"),
         _P("neighbour_influence", 0.01, 0.0, 0.5, float, "assumption",
            "Weekly pull of active neighbours on a villager's consciousness.", group="attitudes"),
+        # --- villages differ (DESIGN principle 3; village/draws.py) -----------------------
+        _P("typical_village", True, None, None, bool, "assumption",
+           "True: the village is exactly the parameters (gentry_power, share_hired, "
+           "share_poor, party_share, bad_element_share), as in the first edition. False: "
+           "the village draws its structure from distributions centred on them, with the "
+           "village_spread_* parameters, so villages of one method differ by more than "
+           "chance (CY: 'only in a few places'; 'most of them remain under the control of "
+           "local tyrants'). The second edition makes False the default after "
+           "recalibration.", group="villages"),
+        _P("village_spread_gentry", 0.1, 0.0, 0.9, float, "assumption",
+           "Spread of a village's gentry power when typical_village is False: Beta with mean "
+           "gentry_power and variance village_spread_gentry * m * (1 - m) (0: no spread; "
+           "0.1 at m = 0.6 gives sd 0.15, most villages between 0.3 and 0.9).",
+           group="villages"),
+        _P("village_spread_class", 0.02, 0.0, 0.9, float, "assumption",
+           "Spread of a village's class shares (hired, poor, middle) when typical_village is "
+           "False: Dirichlet with means share_hired, share_poor and the rest, each share's "
+           "variance village_spread_class * m * (1 - m) (0: no spread; 0.02 gives sd 0.07 "
+           "for the poor's 55%).", group="villages"),
+        _P("village_spread_branch", 0.03, 0.0, 0.9, float, "assumption",
+           "Spread of the branch's quality when typical_village is False: party_share and "
+           "bad_element_share each Beta with the parameter as mean and variance "
+           "village_spread_branch * m * (1 - m) (0: no spread; 0.03 gives sd 0.07 for the "
+           "bad elements' 20% and 0.03 for the Party's 3%).", group="villages"),
     ]
 }
 # The behavioural constants (behaviour.py) follow, group by group.
