@@ -123,13 +123,22 @@ def cmd_params(args: argparse.Namespace) -> int:
     return 0
 
 
+SAME = 1e-9
+"""An outcome's sd below which its villages are all alike (a mean's rounding, not spread)."""
+
+
 def compare_text(summary: dict[str, Any], files: dict[str, Path]) -> str:
-    """The comparison's tables and target checks, as printed by ``mobilize compare``."""
+    """The comparison's tables and target checks, as printed by ``mobilize compare``.
+    The drawn structure (``drawn_*``) is shown only when villages differ in it."""
+    from ..village.draws import OUTCOME_PREFIX
     from ..village.outcomes import OUTCOMES
 
     methods = list(summary["methods"])
     rows = []
     for outcome in OUTCOMES:
+        if outcome.startswith(OUTCOME_PREFIX) and all(
+                summary["methods"][m][outcome]["sd"] < SAME for m in methods):
+            continue  # typical villages: the drawn structure is the parameters, not news
         row = [outcome]
         for m in methods:
             s = summary["methods"][m][outcome]
