@@ -68,7 +68,11 @@ class DistrictModel(mesa.Model):
     District parameters (``mobilize district --help``, :data:`DISTRICT_PARAMETERS`) and any
     village parameter are keyword arguments; village parameters apply to every village,
     except ``gentry_power``, the centre of each village's draw. ``rng`` seeds the district:
-    each village gets its own seed from it.
+    each village gets its own seed from it. ``village_draws`` says how villages differ:
+    gentry power uniform within ``gentry_power +- gentry_spread`` ("uniform-gentry", the
+    default and the first edition), or each village's own structural draws as
+    ``typical_village=False`` makes them ("village"), so districts and single villages
+    draw alike.
     """
 
     def __init__(self, rng: Any = None, **params: Any) -> None:
@@ -78,13 +82,22 @@ class DistrictModel(mesa.Model):
         self.week = 0
         n = d["n_villages"]
         seeds = np.random.SeedSequence(int(self.rng.integers(2**63))).spawn(n)
-        centre, spread = village["gentry_power"], d["gentry_spread"]
-        powers = np.clip(centre + self.rng.uniform(-spread, spread, n), 0.0, 1.0)
-        self.villages = [
-            VillageModel(rng=np.random.default_rng(s), record=False,
-                         **{**village, "gentry_power": float(g)})
-            for s, g in zip(seeds, powers, strict=True)
-        ]
+        if d["village_draws"] == "village":
+            # Each village draws its own structure from its own seed, as a single village.
+            self.villages = [
+                VillageModel(rng=np.random.default_rng(s), record=False,
+                             **{**village, "typical_village": False})
+                for s in seeds
+            ]
+            powers = np.array([v.structure["gentry_power"] for v in self.villages])
+        else:
+            centre, spread = village["gentry_power"], d["gentry_spread"]
+            powers = np.clip(centre + self.rng.uniform(-spread, spread, n), 0.0, 1.0)
+            self.villages = [
+                VillageModel(rng=np.random.default_rng(s), record=False,
+                             **{**village, "gentry_power": float(g)})
+                for s, g in zip(seeds, powers, strict=True)
+            ]
         self.initial_power = powers
         self.pilots = pilot_villages(powers, d["n_pilots"])
         self.is_pilot = np.zeros(n, dtype=bool)

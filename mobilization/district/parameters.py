@@ -37,7 +37,14 @@ DISTRICT_PARAMETERS: dict[str, Param] = {
            "the experience it receives."),
         _P("gentry_spread", 0.2, 0.0, 0.5, float, "assumption",
            "Villages' initial gentry power is drawn uniformly within gentry_power +- this "
-           "(clipped to [0, 1]), so the district's villages differ."),
+           "(clipped to [0, 1]), so the district's villages differ (with village_draws "
+           "'uniform-gentry')."),
+        _P("village_draws", "uniform-gentry", None, None, str, "assumption",
+           "How the villages differ. 'uniform-gentry': gentry power uniform within "
+           "gentry_power +- gentry_spread, the rest typical (the first edition). 'village': "
+           "each village draws its own structure as a single village with typical_village "
+           "False does (gentry power, class shares, branch quality; village_spread_*), so "
+           "districts and single villages draw alike; gentry_spread is not used."),
     ]
 }
 """Parameters of :class:`mobilization.district.model.DistrictModel` (the village parameters

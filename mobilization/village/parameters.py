@@ -31,6 +31,8 @@ Chen Yun reports in November 1939 ("the Party branches were set up only recently
 
 METHODS = ("welfare-first", "quota-only")
 DECISION_METHODS = ("mass-line", "subjectivist")
+VILLAGE_DRAWS = ("uniform-gentry", "village")
+"""How a district's villages differ (district parameter ``village_draws``)."""
 
 
 @dataclass(frozen=True)
@@ -57,8 +59,8 @@ class Param:
 
     @property
     def choices(self) -> tuple[str, ...]:
-        return {"branch_method": METHODS, "decision_method": DECISION_METHODS}.get(
-            self.name, ())
+        return {"branch_method": METHODS, "decision_method": DECISION_METHODS,
+                "village_draws": VILLAGE_DRAWS}.get(self.name, ())
 
 
 def _fmt(x: float | None) -> str:
