@@ -47,6 +47,7 @@ from mobilization.dashboard.state import (
     use_page,
 )
 from mobilization.palette import METHOD_COLOURS, PILOTS
+from mobilization.village.draws import structure_text
 from mobilization.village.model import VillageModel
 
 __all__ = ["MAX_DISTRICT_VILLAGERS", "MAX_VILLAGE_POPULATION", "MAX_WEEKS", "ComparePage",
@@ -140,6 +141,7 @@ def VillagePage() -> None:
                         f"{village.p['branch_method']} branch "
                         f"({village.p['vital_interest_share']:.0%} of meetings on vital "
                         f"interests), week {village.week}")
+            solara.Text(structure_text(village.structure, not village.p["typical_village"]))
             Legend()
         with solara.Column():
             SeriesPanels({"village": series(village)}, sim.weeks)

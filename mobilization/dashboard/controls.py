@@ -207,6 +207,9 @@ def ParameterControls(params: solara.Reactive[dict], seed: solara.Reactive[str],
         solara.Checkbox(label="learn the items from the masses",
                         value=params.value["learn_from_masses"],
                         on_value=set_param("learn_from_masses"))
+    solara.Checkbox(label="a typical village (untick: draw its gentry, classes and branch)",
+                    value=params.value["typical_village"],
+                    on_value=set_param("typical_village"))
     for name, step in SLIDERS.items():
         if name == "vital_interest_share" and not with_method:
             continue

@@ -61,7 +61,8 @@ def default_params() -> dict[str, Any]:
     """The page's starting parameters: the defaults of the model, welfare-first."""
     p = resolve({})
     return {"branch_method": p["branch_method"], "learn_from_masses": p["learn_from_masses"],
-            "population": p["population"], **{k: p[k] for k in SLIDERS}}
+            "population": p["population"], "typical_village": p["typical_village"],
+            **{k: p[k] for k in SLIDERS}}
 
 
 def district_defaults() -> dict[str, Any]:
