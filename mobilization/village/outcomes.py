@@ -17,6 +17,7 @@ from .protocols import VillageLike
 
 if TYPE_CHECKING:
     from .branch import Branch
+    from .threat import Threat
 
 OUTCOMES: dict[str, str] = {
     "recruitment_rate": "mobilized (army + salvation work) / initial population",
@@ -47,16 +48,23 @@ OUTCOMES: dict[str, str] = {
     "campaigns": "struggles mounted for welfare measures",
     "crowded_out": "branch meetings whose item was crowded out by other central tasks",
     "leading_group_quality": "mean of Dimitrov's four criteria over the Party members present",
+    "raids": "raids by the invader so far (0 unless threat is on)",
+    "reprisals": "raids so far that carried reprisals on villagers",
+    "mean_invader_grievance": "mean grievance against the invader of villagers present",
+    "mean_fear_invader": "mean fear of the invader of villagers present",
+    "raid_losses": "mean burden raids have left on households present, as a share of income",
 }
 
 
+UNBOUNDED = frozenset({"raid_losses"})
+"""Non-negative amounts that are not counts: raids can leave more than a year's income."""
 COUNTS = frozenset({"mobilized", "present", "party_size", "activists", "measures_won",
-                    "campaigns", "crowded_out"})
+                    "campaigns", "crowded_out", "raids", "reprisals"})
 BOUNDS: dict[str, tuple[float, float | None]] = {
-    name: (0.0, None) if name in COUNTS else (0.0, 1.0) for name in OUTCOMES
+    name: (0.0, None) if name in COUNTS | UNBOUNDED else (0.0, 1.0) for name in OUTCOMES
 }
-"""The range each outcome can take: counts are non-negative, everything else is in [0, 1].
-Confidence intervals are truncated to it."""
+"""The range each outcome can take: counts and raid losses are non-negative, everything
+else is in [0, 1]. Confidence intervals are truncated to it."""
 
 
 _PERCENT = {"government_elected", "women_organized", "nominal_membership_end",
@@ -73,6 +81,7 @@ class ReportedVillage(VillageLike, Protocol):
     """A village with its branch, whose record the outcomes read."""
 
     branch: Branch
+    threat: Threat
 
 
 def snapshot(model: ReportedVillage) -> dict[str, float | int]:
@@ -91,6 +100,8 @@ def snapshot(model: ReportedVillage) -> dict[str, float | int]:
     n_party = int(party.sum())
     denom = max(n_present, 1)
     book = model.quotas
+    threat = model.threat
+    households = s.households_present()
     return {
         "recruitment_rate": (army + salvation) / n0,
         "army_rate": army / n0,
@@ -121,4 +132,10 @@ def snapshot(model: ReportedVillage) -> dict[str, float | int]:
         "campaigns": len(model.branch.campaigns),
         "crowded_out": model.branch.crowded_out,
         "leading_group_quality": model.branch.leading_group_quality(model),
+        "raids": threat.raids,
+        "reprisals": threat.reprisals,
+        "mean_invader_grievance": float(np.dot(threat.invader_grievance, present)) / denom,
+        "mean_fear_invader": float(np.dot(threat.fear_invader, present)) / denom,
+        "raid_losses": float(np.dot(threat.raid_loss, households))
+        / max(int(households.sum()), 1),
     }
