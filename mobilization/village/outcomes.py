@@ -17,6 +17,7 @@ from .protocols import VillageLike
 
 if TYPE_CHECKING:
     from .branch import Branch
+    from .population import VillageState
     from .threat import Threat
 
 OUTCOMES: dict[str, str] = {
@@ -56,6 +57,8 @@ OUTCOMES: dict[str, str] = {
 }
 
 
+THREAT_OUTCOMES = ("raids", "reprisals", "mean_invader_grievance", "mean_fear_invader",
+                   "raid_losses")
 UNBOUNDED = frozenset({"raid_losses"})
 """Non-negative amounts that are not counts: raids can leave more than a year's income."""
 COUNTS = frozenset({"mobilized", "present", "party_size", "activists", "measures_won",
@@ -100,8 +103,6 @@ def snapshot(model: ReportedVillage) -> dict[str, float | int]:
     n_party = int(party.sum())
     denom = max(n_present, 1)
     book = model.quotas
-    threat = model.threat
-    households = s.households_present()
     return {
         "recruitment_rate": (army + salvation) / n0,
         "army_rate": army / n0,
@@ -132,6 +133,19 @@ def snapshot(model: ReportedVillage) -> dict[str, float | int]:
         "campaigns": len(model.branch.campaigns),
         "crowded_out": model.branch.crowded_out,
         "leading_group_quality": model.branch.leading_group_quality(model),
+    } | _threat_outcomes(model.threat, s, present, denom)
+
+
+def _threat_outcomes(threat: Threat, s: VillageState, present: np.ndarray, denom: int
+                     ) -> dict[str, float | int]:
+    """The invader's raids so far and what they left (docs/ODD.md 7.17). Before the first
+    raid every array is zero, so nothing is computed (the default, ``threat`` off)."""
+    if threat.raids == 0:
+        return dict.fromkeys(THREAT_OUTCOMES, 0) | {"mean_invader_grievance": 0.0,
+                                                   "mean_fear_invader": 0.0,
+                                                   "raid_losses": 0.0}
+    households = s.households_present()
+    return {
         "raids": threat.raids,
         "reprisals": threat.reprisals,
         "mean_invader_grievance": float(np.dot(threat.invader_grievance, present)) / denom,
