@@ -18,7 +18,6 @@ from mobilization.village.draws import (
     STRUCTURE,
     dirichlet_draw,
     draw_structure,
-    draw_threat_exposure,
     typical,
 )
 from mobilization.village.model import VillageModel
@@ -26,7 +25,8 @@ from mobilization.village.outcomes import OUTCOMES
 from mobilization.village.parameters import PARAMETERS, resolve
 from mobilization.village.run import simulate
 
-SPREADS = ("village_spread_gentry", "village_spread_class", "village_spread_branch")
+SPREADS = ("village_spread_gentry", "village_spread_class", "village_spread_branch",
+           "village_spread_threat")
 NO_SPREAD = dict.fromkeys(SPREADS, 0.0)
 
 
@@ -76,7 +76,8 @@ def test_a_village_with_draws_takes_a_fixed_number_of_uniforms() -> None:
 def test_drawn_means_are_the_parameters_and_sd_grows_with_the_spread(name: str) -> None:
     spread = {"gentry_power": "village_spread_gentry", "share_hired": "village_spread_class",
               "share_poor": "village_spread_class", "party_share": "village_spread_branch",
-              "bad_element_share": "village_spread_branch"}[name]
+              "bad_element_share": "village_spread_branch",
+              "threat_exposure": "village_spread_threat"}[name]
     n, mean = 200, PARAMETERS[name].default
     sds = []
     for s in (0.02, 0.1, 0.3):
@@ -171,9 +172,16 @@ def test_a_district_can_draw_its_villages_as_single_villages_do() -> None:
         DistrictModel(rng=4, village_draws="typical")
 
 
-def test_threat_exposure_placeholder() -> None:
-    """threat_exposure comes with the threat process; until then nothing is drawn for it."""
-    assert "threat_exposure" not in PARAMETERS or "threat_exposure" in STRUCTURE
-    assert draw_threat_exposure(None, 0.1, 0.5) is None
-    assert draw_threat_exposure(0.3, 0.0, 0.9) == 0.3
-    assert 0 < draw_threat_exposure(0.3, 0.2, 0.9) < 1
+def test_a_village_draws_its_exposure_to_raids() -> None:
+    """Exposure to the invader is part of a village's structure: the parameter itself for a
+    typical village, a Beta draw around it otherwise, and what the raids then use."""
+    assert "threat_exposure" in STRUCTURE
+    typical_model = VillageModel(rng=3, population=60)
+    assert typical_model.structure["threat_exposure"] == PARAMETERS["threat_exposure"].default
+    draws = [VillageModel(rng=seed, population=60, typical_village=False,
+                          threat_exposure=0.3).structure["threat_exposure"]
+             for seed in range(60)]
+    assert all(0 < x < 1 for x in draws) and np.std(draws) > 0.05
+    assert abs(np.mean(draws) - 0.3) < 4 * np.std(draws) / np.sqrt(len(draws))
+    drawn = VillageModel(rng=5, population=60, typical_village=False, threat=True)
+    assert drawn.p["threat_exposure"] == drawn.structure["threat_exposure"]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 A = "assumption"
 
-Row = tuple[str, float | int, float, float, type, str, str]
+Row = tuple[str, float | int | bool, float | None, float | None, type, str, str]
 
 BEHAVIOUR: dict[str, tuple[Row, ...]] = {
     # --- weekly attitude dynamics (dynamics.py) ----------------------------------------
@@ -319,5 +319,59 @@ BEHAVIOUR: dict[str, tuple[Row, ...]] = {
         ("burden_spread", 0.3, 0.0, 1.0, float, A,
          "Spread of each household's burdens around its class's: a factor per channel drawn "
          "uniformly within 1 plus or minus this."),
+    ),
+    # --- the invader's threat (threat.py; DESIGN section 1, explanation 2) ---------------
+    "threat": (
+        ("threat", False, None, None, bool, A,
+         "Switch on the invader's raids, requisitions and reprisals, an exogenous process "
+         "that acts on the village whatever its branch does (Johnson 1962; CY writes of "
+         "'war zones and enemy-occupied areas' and 'the gruelling war of resistance'). "
+         "Off by default, so every result without it is unchanged."),
+        ("raid_rate", 0.05, 0.0, 1.0, float, A,
+         "Expected raids (requisitioning columns, punitive sweeps) per week on a fully "
+         "exposed village; 0.05 is about two or three a year, a village near enemy "
+         "strongpoints seeing several sweeps a year. The source gives no number."),
+        ("threat_exposure", 0.5, 0.0, 1.0, float, A,
+         "The village's exposure to raids in [0, 1] (distance from enemy garrisons, roads): "
+         "raids come at raid_rate x threat_exposure a week; 0 means none. Drawn per "
+         "village around this mean when typical_village is False (village_spread_threat)."),
+        ("raid_reach", 0.3, 0.0, 1.0, float, A,
+         "Share of households present that a raid hits (grain and animals seized, houses "
+         "searched or burned); each household independently."),
+        ("raid_severity", 0.2, 0.0, 1.0, float, A,
+         "Burden a raid adds to a household it hits, as a share of its income (grain "
+         "seized, labour pressed), on top of what earlier raids left."),
+        ("raid_loss_decay", 0.1, 0.0, 1.0, float, A,
+         "Weekly share of a household's raid loss that is made good (a new crop, help from "
+         "kin); 0.1 halves it in about seven weeks."),
+        ("reprisal_share", 0.2, 0.0, 1.0, float, A,
+         "Share of raids that carry reprisals on villagers (killings, hostages): the whole "
+         "village, not only the households hit, learns of them."),
+        ("reprisal_effect", 0.5, 0.0, 2.0, float, A,
+         "A reprisal's effect on grievance against the invader and fear of him, for every "
+         "villager present, as a multiple of the effect of being hit by a raid."),
+        ("invader_grievance_hit", 0.3, 0.0, 1.0, float, A,
+         "Share of the gap to 1 by which a raid raises the grievance against the invader "
+         "of the members of a household it hits."),
+        ("invader_grievance_memory", 0.01, 0.0, 0.5, float, A,
+         "Weekly share of grievance against the invader that fades; 0.01 keeps half of it "
+         "after more than a year, since a burned house or a killed kinsman is not forgotten."),
+        ("threat_consciousness_hit", 0.05, 0.0, 1.0, float, A,
+         "Share of the gap to 1 by which a raid raises the national consciousness of the "
+         "members of a household it hits (Johnson's awakening by the invader)."),
+        ("threat_consciousness_neighbours", 0.02, 0.0, 1.0, float, A,
+         "The same for a villager's neighbours, times the share of his Moore neighbours "
+         "hit: less than for those hit."),
+        ("fear_invader_hit", 0.4, 0.0, 1.0, float, A,
+         "Share of the gap to 1 by which a raid raises the fear of the invader (of "
+         "violence, of reprisals against one's family) of the members of a household hit."),
+        ("fear_invader_decay", 0.1, 0.0, 1.0, float, A,
+         "Weekly share of fear of the invader that fades: a raid frightens for a season."),
+        ("readiness_invader", 0.3, 0.0, 2.0, float, A,
+         "Weight of grievance against the invader in readiness to enlist or leave for "
+         "salvation work; near readiness_trust's, so the threat can rival the branch."),
+        ("readiness_fear_invader", 0.1, 0.0, 2.0, float, A,
+         "Weight of fear of the invader, subtracted from readiness: fear of reprisals on "
+         "the families of those who go holds some back."),
     ),
 }

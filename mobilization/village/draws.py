@@ -4,13 +4,14 @@ Chen Yun (1939) reports a spread of villages, not a typical one: "most of them r
 the control of local tyrants" and "popular organizations have achieved real success in only
 a few places". With ``typical_village=False`` each village draws, from its own generator
 and before anything else, its gentry power, its class shares and its branch's quality
-(initial Party share and share of bad elements); the threat process will add its exposure.
+(initial Party share and share of bad elements) and its exposure to the invader's raids.
 "Only in a few places" is then a distribution over villages, not an assumption.
 
 The distributions (docs/ODD.md, "Initialization: villages differ"):
 
-* gentry power, ``party_share`` and ``bad_element_share``: Beta with the parameter ``m`` as
-  mean and variance ``spread * m * (1 - m)``, i.e. concentration ``1 / spread - 1``;
+* gentry power, ``party_share``, ``bad_element_share`` and ``threat_exposure``: Beta with
+  the parameter ``m`` as mean and variance ``spread * m * (1 - m)``, i.e. concentration
+  ``1 / spread - 1``;
 * class shares (hired, poor, middle): Dirichlet with the parameters as means and each share's
   variance ``spread * m * (1 - m)`` (the Beta is its two-class case), so the shares are never
   negative and always sum to one: ``share_hired + share_poor <= 1`` holds by construction.
@@ -33,7 +34,8 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
-STRUCTURE = ("gentry_power", "share_hired", "share_poor", "party_share", "bad_element_share")
+STRUCTURE = ("gentry_power", "share_hired", "share_poor", "party_share", "bad_element_share",
+             "threat_exposure")
 """The parameters a village draws when it is not typical; ``model.structure`` holds their
 values (the parameters themselves for a typical village)."""
 
@@ -42,8 +44,7 @@ OUTCOME_PREFIX = "drawn_"
 name (``mesa.batch_run`` puts parameters and outcomes in one row)."""
 
 GENTRY, HIRED_U, POOR_U, MIDDLE_U, PARTY_U, BAD_U, THREAT_U, N_UNIFORMS = 0, 1, 2, 3, 4, 5, 6, 7
-"""Which of a village's structural uniforms drives which draw. The threat's uniform is
-taken already, unused, so that adding its draw changes no other draw."""
+"""Which of a village's structural uniforms drives which draw."""
 
 
 def typical(p: dict[str, Any]) -> dict[str, float]:
@@ -56,7 +57,8 @@ def structure_text(structure: dict[str, float], drawn: bool) -> str:
     return (f"{'Drawn' if drawn else 'Typical'} village: gentry power "
             f"{structure['gentry_power']:.2f}, hired {structure['share_hired']:.0%}, "
             f"poor {structure['share_poor']:.0%}, Party {structure['party_share']:.1%}, "
-            f"bad elements {structure['bad_element_share']:.0%} of members")
+            f"bad elements {structure['bad_element_share']:.0%} of members, exposure to raids "
+            f"{structure['threat_exposure']:.2f}")
 
 
 def beta_draw(mean: float, spread: float, u: float) -> float:
@@ -85,17 +87,6 @@ def dirichlet_draw(means: np.ndarray, spread: float, u: np.ndarray) -> np.ndarra
     return gammas / total if total > 0 else means.copy()
 
 
-def draw_threat_exposure(mean: float | None, spread: float, u: float) -> float | None:
-    """A village's exposure to threat, drawn as gentry power is (Beta around ``mean``).
-
-    Placeholder: ``threat_exposure`` is added by the threat process (issue 11, branch
-    ``g-threat``), not here. ``None`` while that parameter does not exist; on merging, add
-    ``threat_exposure`` to ``STRUCTURE``, a ``village_spread_threat`` parameter to group
-    "villages", and call this with ``uniforms[THREAT_U]`` in :func:`draw_structure`."""
-    if mean is None:
-        return None
-    return beta_draw(mean, spread, u)
-
 
 def draw_structure(p: dict[str, Any], rng: np.random.Generator) -> dict[str, float]:
     """The village's structure: the parameters for a typical village (no random number
@@ -113,4 +104,6 @@ def draw_structure(p: dict[str, Any], rng: np.random.Generator) -> dict[str, flo
         "share_poor": float(shares[1]),
         "party_share": beta_draw(p["party_share"], branch, u[PARTY_U]),
         "bad_element_share": beta_draw(p["bad_element_share"], branch, u[BAD_U]),
+        "threat_exposure": beta_draw(p["threat_exposure"], p["village_spread_threat"],
+                                     u[THREAT_U]),
     }

@@ -7,7 +7,7 @@ weight and rate is a parameter (``p``, the resolved parameter dict; ``behaviour.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -25,6 +25,9 @@ from .population import (
     VillageState,
     clip01,
 )
+
+if TYPE_CHECKING:
+    from .threat import Threat
 
 
 def total_burden(state: VillageState, gov: VillageGovernment, levy_shift: float) -> np.ndarray:
@@ -97,10 +100,12 @@ def readiness(
     gov: VillageGovernment,
     neighbours_gone: np.ndarray,
     p: dict[str, Any],
+    threat: Threat | None = None,
 ) -> np.ndarray:
     """How ready each villager is to go: consciousness, trust in the Party, active
     membership and the example of neighbours who went, less fear, plus how soldiers'
-    families are treated (design mechanism 10)."""
+    families are treated (design mechanism 10), plus grievance against the invader less
+    fear of him when ``threat`` is on (``threat.py``; nothing is added when it is off)."""
     r = (
         p["readiness_consciousness"] * state.consciousness
         + p["readiness_trust"] * state.trust
@@ -112,6 +117,8 @@ def readiness(
         r += p["readiness_soldier_care"]
     elif gov.soldier_families_burdened(state):
         r -= p["readiness_soldier_burden"]
+    if threat is not None and p["threat"]:
+        r += threat.readiness(p)
     return r
 
 

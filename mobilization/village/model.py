@@ -3,7 +3,8 @@
 Weekly step order (docs/ODD.md, "Process overview and scheduling"):
 
 1. quotas arrive from the district (for weeks 1..q at the start, then every q weeks);
-2. the gentry who hold the government regain power; burdens and grievance update;
+2. the gentry who hold the government regain power; the invader raids (if ``threat``);
+   burdens and grievance update;
 3. the branch meets (every ``meeting_interval`` weeks): a vital-interest item (learn the
    problem, struggle for a measure, admit activists) or quotas (assign by order, press
    recruits, a Party drive);
@@ -42,6 +43,7 @@ from .population import (
 )
 from .quotas import GOODS, QuotaBook
 from .scenario import VillageScenario
+from .threat import Threat
 
 QUOTA_PARAMETER = {"grain": "grain_quota", "bonds": "bond_quota", "shoes": "shoe_quota"}
 
@@ -141,6 +143,7 @@ class VillageModel(mesa.Model):
         s.grievance = np.clip(s.grievance * dynamics.grievance_target(s, burden_h, p), 0.0, 1.0)
         s.fear *= dynamics.fear_target(s, self.government, dynamics.organized_around(s, p), p)
         self._update_attitude_reads()
+        self.threat = Threat.none(s)  # the invader's raids (threat.py), if p["threat"]
         self._report: dict[str, float | int] | None = None
         self.datacollector = mesa.DataCollector(
             model_reporters={"week": lambda m: m.week}
@@ -188,6 +191,8 @@ class VillageModel(mesa.Model):
             self._quotas_arrive()  # period k covers weeks k*interval+1 ... (k+1)*interval
         gov.weekly()
         burden_h = dynamics.total_burden(s, gov, p["levy_shift"])
+        if p["threat"]:  # raids strike; off, nothing is drawn (threat.py)
+            burden_h += self.threat.week(s, p, self.rng)
         dynamics.update_grievance(s, burden_h, p)
         if branch.meets(self.week):
             branch.hold_meeting(self)
@@ -196,7 +201,7 @@ class VillageModel(mesa.Model):
         dynamics.update_fear(s, gov, organized, p)
         dynamics.update_consciousness(s, p["neighbour_influence"], self.stance)
         dynamics.update_trust(s, p["bad_element_harm"], p)
-        ready = dynamics.readiness(s, gov, self._neighbours_gone, p)
+        ready = dynamics.readiness(s, gov, self._neighbours_gone, p, self.threat)
         leavers, army = dynamics.mobilization_draws(
             s, ready, p["enlist_hazard"], p["enlist_threshold"], p["enlist_slope"],
             self.womens_association, self.rng, p["women_without_association"],

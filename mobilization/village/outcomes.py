@@ -18,6 +18,8 @@ from .protocols import VillageLike
 
 if TYPE_CHECKING:
     from .branch import Branch
+    from .population import VillageState
+    from .threat import Threat
 
 OUTCOMES: dict[str, str] = {
     "recruitment_rate": "mobilized (army + salvation work) / initial population",
@@ -57,16 +59,27 @@ OUTCOMES: dict[str, str] = {
     "drawn_party_share": "the branch's initial Party share: party_share, or its draw",
     "drawn_bad_element_share": "the initial members' share of bad elements: "
                                "bad_element_share, or its draw",
+    "drawn_threat_exposure": "the village's exposure to the invader's raids: "
+                             "threat_exposure, or its draw",
+    "raids": "raids by the invader so far (0 unless threat is on)",
+    "reprisals": "raids so far that carried reprisals on villagers",
+    "mean_invader_grievance": "mean grievance against the invader of villagers present",
+    "mean_fear_invader": "mean fear of the invader of villagers present",
+    "raid_losses": "mean burden raids have left on households present, as a share of income",
 }
 
 
+THREAT_OUTCOMES = ("raids", "reprisals", "mean_invader_grievance", "mean_fear_invader",
+                   "raid_losses")
+UNBOUNDED = frozenset({"raid_losses"})
+"""Non-negative amounts that are not counts: raids can leave more than a year's income."""
 COUNTS = frozenset({"mobilized", "present", "party_size", "activists", "measures_won",
-                    "campaigns", "crowded_out"})
+                    "campaigns", "crowded_out", "raids", "reprisals"})
 BOUNDS: dict[str, tuple[float, float | None]] = {
-    name: (0.0, None) if name in COUNTS else (0.0, 1.0) for name in OUTCOMES
+    name: (0.0, None) if name in COUNTS | UNBOUNDED else (0.0, 1.0) for name in OUTCOMES
 }
-"""The range each outcome can take: counts are non-negative, everything else is in [0, 1].
-Confidence intervals are truncated to it."""
+"""The range each outcome can take: counts and raid losses are non-negative, everything
+else is in [0, 1]. Confidence intervals are truncated to it."""
 
 
 _PERCENT = {"government_elected", "women_organized", "nominal_membership_end",
@@ -85,6 +98,7 @@ class ReportedVillage(VillageLike, Protocol):
 
     branch: Branch
     structure: dict[str, float]
+    threat: Threat
 
 
 def snapshot(model: ReportedVillage) -> dict[str, float | int]:
@@ -133,4 +147,24 @@ def snapshot(model: ReportedVillage) -> dict[str, float | int]:
         "campaigns": len(model.branch.campaigns),
         "crowded_out": model.branch.crowded_out,
         "leading_group_quality": model.branch.leading_group_quality(model),
-    } | {OUTCOME_PREFIX + name: float(value) for name, value in model.structure.items()}
+    } | {OUTCOME_PREFIX + name: float(value) for name, value in model.structure.items()
+         } | _threat_outcomes(model.threat, s, present, denom)
+
+
+def _threat_outcomes(threat: Threat, s: VillageState, present: np.ndarray, denom: int
+                     ) -> dict[str, float | int]:
+    """The invader's raids so far and what they left (docs/ODD.md 7.17). Before the first
+    raid every array is zero, so nothing is computed (the default, ``threat`` off)."""
+    if threat.raids == 0:
+        return dict.fromkeys(THREAT_OUTCOMES, 0) | {"mean_invader_grievance": 0.0,
+                                                   "mean_fear_invader": 0.0,
+                                                   "raid_losses": 0.0}
+    households = s.households_present()
+    return {
+        "raids": threat.raids,
+        "reprisals": threat.reprisals,
+        "mean_invader_grievance": float(np.dot(threat.invader_grievance, present)) / denom,
+        "mean_fear_invader": float(np.dot(threat.fear_invader, present)) / denom,
+        "raid_losses": float(np.dot(threat.raid_loss, households))
+        / max(int(households.sum()), 1),
+    }

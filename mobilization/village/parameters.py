@@ -221,6 +221,11 @@ PARAMETERS: dict[str, Param] = {
            "bad_element_share each Beta with the parameter as mean and variance "
            "village_spread_branch * m * (1 - m) (0: no spread; 0.03 gives sd 0.07 for the "
            "bad elements' 20% and 0.03 for the Party's 3%).", group="villages"),
+        _P("village_spread_threat", 0.1, 0.0, 0.9, float, "assumption",
+           "Spread of a village's exposure to the invader's raids when typical_village is "
+           "False: Beta with mean threat_exposure and variance village_spread_threat * m * "
+           "(1 - m) (0: no spread; 0.1 at m = 0.5 gives sd 0.16: villages near garrisons "
+           "and roads are raided far more than remote ones).", group="villages"),
     ]
 }
 # The behavioural constants (behaviour.py) follow, group by group.
