@@ -119,10 +119,11 @@ BEHAVIOUR: dict[str, tuple[Row, ...]] = {
         ("labour_need", 1.0, 0.0, 3.0, float, A,
          "Working adults a household must keep per labour-unit of land; 1 means the land "
          "is measured in exactly the hands it needs."),
-        ("labour_slack", 1.0, 0.05, 5.0, float, A,
+        ("labour_slack", 0.5, 0.05, 5.0, float, A,
          "Hands left beyond the land's need at which a household lets a member go as "
          "readily as if it had no land: the chance of leaving is multiplied by "
-         "(labour left - need) / labour_slack, limited to [0, 1]."),
+         "(labour left - need) / labour_slack, limited to [0, 1]. Half an adult's work to "
+         "spare (a grown child, an older parent who still helps) is enough."),
         ("care_labour", 0.5, 0.0, 3.0, float, A,
          "Labour-units the village adds to a soldier's family once soldiers' families get "
          "preferential treatment (the village tills their fields; CY: 'It has done a good "
