@@ -99,6 +99,51 @@ BEHAVIOUR: dict[str, tuple[Row, ...]] = {
          "Share of the men who leave that join the army, the rest leaving for salvation "
          "work; men of military age mostly enlist."),
     ),
+    # --- households' land and labour (population.draw_land, dynamics.labour_choice) --------
+    "households": (
+        ("household_labour", False, None, None, bool, A,
+         "Switch on households' land and labour (DESIGN principle 2): a household lets a "
+         "member go only while it keeps the hands its land needs, and men choose the army "
+         "or salvation work by conviction and their household's need of them. Off by "
+         "default, so every result without it is unchanged."),
+        ("land_poor", 1.5, 0.0, 6.0, float, A,
+         "Land a poor or tenant household tills, in labour-units of a working adult (the "
+         "land one adult can work): a few mu, needing one or two adults. Hired labourers' "
+         "households have none."),
+        ("land_middle", 2.5, 0.0, 8.0, float, A,
+         "Land a middle-peasant household tills, in labour-units of a working adult: "
+         "enough to keep two or three adults busy."),
+        ("land_spread", 0.3, 0.0, 1.0, float, A,
+         "Spread of each household's land around its class's: a factor drawn uniformly "
+         "within 1 plus or minus this at construction (only when household_labour is on)."),
+        ("labour_need", 1.0, 0.0, 3.0, float, A,
+         "Working adults a household must keep per labour-unit of land; 1 means the land "
+         "is measured in exactly the hands it needs."),
+        ("labour_slack", 0.5, 0.05, 5.0, float, A,
+         "Hands left beyond the land's need at which a household lets a member go as "
+         "readily as if it had no land: the chance of leaving is multiplied by "
+         "(labour left - need) / labour_slack, limited to [0, 1]. Half an adult's work to "
+         "spare (a grown child, an older parent who still helps) is enough."),
+        ("care_labour", 0.5, 0.0, 3.0, float, A,
+         "Labour-units the village adds to a soldier's family once soldiers' families get "
+         "preferential treatment (the village tills their fields; CY: 'It has done a good "
+         "job of giving preferential treatment to the families of soldiers'): half an "
+         "adult's work, ploughing and harvest help in the busy seasons."),
+        ("army_base", 0.45, 0.0, 1.0, float, A,
+         "Chance that a man who leaves joins the army rather than salvation work, before "
+         "conviction and his household's need of him (household_labour on; otherwise the "
+         "fixed army_share_men)."),
+        ("army_consciousness", 0.5, 0.0, 2.0, float, A,
+         "Added to a leaving man's chance of the army per unit of his consciousness: the "
+         "convinced go to the front."),
+        ("army_invader", 0.3, 0.0, 2.0, float, A,
+         "Added per unit of his grievance against the invader (threat on): those whose "
+         "families were raided want to fight him."),
+        ("army_labour", 0.4, 0.0, 2.0, float, A,
+         "Subtracted per unit of his household's need of his labour (1 - its spare-labour "
+         "factor): salvation work in the district keeps a man near enough to help at home, "
+         "the army does not."),
+    ),
     # --- turnout in a struggle (branch.turnout) -------------------------------------------
     "turnout": (
         ("turnout_grievance", 0.6, 0.0, 2.0, float, A,

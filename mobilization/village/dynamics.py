@@ -7,6 +7,7 @@ weight and rate is a parameter (``p``, the resolved parameter dict; ``behaviour.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -122,6 +123,49 @@ def readiness(
     return r
 
 
+def household_spare(state: VillageState, gov: VillageGovernment, p: dict[str, Any]
+                    ) -> np.ndarray:
+    """(H,) how readily each household lets one more member go, in [0, 1]: the labour it
+    would have left (plus ``care_labour`` for a soldier's family once soldiers' families get
+    preferential treatment, the village tilling their fields) less what its land needs,
+    over ``labour_slack``. 0 when the hands left would not cover the land (DESIGN principle
+    2: "a household must keep hands to till its land"; CY: "It has done a good job of
+    giving preferential treatment to the families of soldiers")."""
+    left = state.labour() - 1.0
+    if gov.soldier_family_care:
+        left += p["care_labour"] * state.soldier_family()
+    return clip01((left - p["labour_need"] * state.land) / p["labour_slack"])
+
+
+@dataclass
+class LabourChoice:
+    """What households' labour does to this week's draws (``household_labour`` on)."""
+
+    spare: np.ndarray
+    """(n,) factor on each person's chance of leaving: the household's spare labour."""
+    army: np.ndarray
+    """(n,) chance that a man who leaves joins the army rather than salvation work."""
+
+
+def labour_choice(state: VillageState, gov: VillageGovernment, p: dict[str, Any],
+                  threat: Threat | None = None) -> LabourChoice | None:
+    """The household rule of docs/ODD.md 7.11, or ``None`` when ``household_labour`` is off
+    (then nothing is computed and the draws are the first edition's).
+
+    A man who leaves joins the army with chance ``army_base + army_consciousness x
+    consciousness + army_invader x grievance against the invader - army_labour x (1 -
+    spare)``, limited to [0, 1]: conviction sends him to the front, his household's need of
+    his hands keeps him in salvation work nearby."""
+    if not p["household_labour"]:
+        return None
+    spare = household_spare(state, gov, p)[state.household]
+    army = p["army_base"] + p["army_consciousness"] * state.consciousness
+    if threat is not None and p["threat"]:
+        army += p["army_invader"] * threat.invader_grievance
+    army -= p["army_labour"] * (1.0 - spare)
+    return LabourChoice(spare, clip01(army, out=army))
+
+
 def stance(state: VillageState, p: dict[str, Any]) -> np.ndarray:
     """Active / intermediate / backward (Mao 1943), as bands of consciousness net of fear,
     combined with trust in the leadership."""
@@ -141,6 +185,7 @@ def mobilization_draws(
     rng: np.random.Generator,
     women_without_association: float,
     army_share_men: float,
+    labour: LabourChoice | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Who leaves this week, and whether for the army (True) or salvation work (False).
 
@@ -148,12 +193,21 @@ def mobilization_draws(
     Army or to leave the village for national salvation work". Military-age men mostly
     enlist (``army_share_men``); women leave for salvation work, far more readily once they
     are organized (``women_without_association`` until then).
+
+    With ``labour`` (``labour_choice``, ``household_labour`` on) each chance is multiplied by
+    the household's spare labour, a household lets at most one member go in a week (it
+    decides again with the hands it has left), and men choose the army by ``labour.army``.
     """
     eligible = (state.status == PRESENT) & state.working_age
     p = hazard / (1.0 + np.exp(-slope * (ready - threshold)))
     if not womens_association:
         p[state.female] *= women_without_association
+    if labour is not None:
+        p *= labour.spare
     go = np.flatnonzero(eligible & (rng.random(state.n) < p))
+    if labour is not None:
+        go = go[np.unique(state.household[go], return_index=True)[1]]  # one per household
+        return go, ~state.female[go] & (rng.random(len(go)) < labour.army[go])
     army = ~state.female[go] & (rng.random(len(go)) < army_share_men)
     return go, army
 

@@ -205,7 +205,7 @@ class VillageModel(mesa.Model):
         leavers, army = dynamics.mobilization_draws(
             s, ready, p["enlist_hazard"], p["enlist_threshold"], p["enlist_slope"],
             self.womens_association, self.rng, p["women_without_association"],
-            p["army_share_men"],
+            p["army_share_men"], dynamics.labour_choice(s, gov, p, self.threat),
         )
         self.mobilize(leavers, army)
         branch.expose_bad_elements(self, s.active_member_share())

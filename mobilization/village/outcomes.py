@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 
 from .draws import OUTCOME_PREFIX
-from .dynamics import stance_shares
+from .dynamics import household_spare, stance_shares
 from .population import ACTIVE, ACTIVIST, ARMY, NOMINAL, PARTY, PRESENT, SALVATION
 from .protocols import VillageLike
 
@@ -66,6 +66,10 @@ OUTCOMES: dict[str, str] = {
     "mean_invader_grievance": "mean grievance against the invader of villagers present",
     "mean_fear_invader": "mean fear of the invader of villagers present",
     "raid_losses": "mean burden raids have left on households present, as a share of income",
+    "labour_left": "mean share of the labour its land needs that a household present still "
+                   "has, care included (0 unless household_labour is on)",
+    "households_spent": "share of households present with no labour to spare: none may "
+                        "leave (0 unless household_labour is on)",
 }
 
 
@@ -148,7 +152,7 @@ def snapshot(model: ReportedVillage) -> dict[str, float | int]:
         "crowded_out": model.branch.crowded_out,
         "leading_group_quality": model.branch.leading_group_quality(model),
     } | {OUTCOME_PREFIX + name: float(value) for name, value in model.structure.items()
-         } | _threat_outcomes(model.threat, s, present, denom)
+         } | _threat_outcomes(model.threat, s, present, denom) | _labour_outcomes(model)
 
 
 def _threat_outcomes(threat: Threat, s: VillageState, present: np.ndarray, denom: int
@@ -168,3 +172,21 @@ def _threat_outcomes(threat: Threat, s: VillageState, present: np.ndarray, denom
         "raid_losses": float(np.dot(threat.raid_loss, households))
         / max(int(households.sum()), 1),
     }
+
+
+def _labour_outcomes(model: ReportedVillage) -> dict[str, float | int]:
+    """Households' labour against their land (docs/ODD.md 7.11): 0 while
+    ``household_labour`` is off, when households have no land and nothing is computed."""
+    p, s, gov = model.p, model.village, model.government
+    if not p["household_labour"]:
+        return {"labour_left": 0.0, "households_spent": 0.0}
+    households = s.households_present()
+    n = max(int(households.sum()), 1)
+    labour = s.labour()
+    if gov.soldier_family_care:
+        labour += p["care_labour"] * s.soldier_family()
+    need = p["labour_need"] * s.land
+    share = np.minimum(np.divide(labour, need, out=np.ones_like(labour), where=need > 0), 1.0)
+    spent = household_spare(s, gov, p) <= 0.0
+    return {"labour_left": float(np.dot(share, households)) / n,
+            "households_spent": int((spent & households).sum()) / n}

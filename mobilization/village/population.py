@@ -88,6 +88,9 @@ class VillageState:
     bad_element: np.ndarray  # bool
     commitment: np.ndarray
     gentry_cells: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), dtype=int))
+    land: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    """(H,) land each household tills, in labour-units of a working adult; drawn only when
+    ``household_labour`` is on (``draw_land``), empty otherwise."""
 
     @property
     def present(self) -> np.ndarray:
@@ -121,6 +124,10 @@ class VillageState:
         for offset in (-1, 0, 1):
             tied[np.clip(self.household[people] + offset, 0, self.n_households - 1)] = True
         return tied[self.household]
+
+    def labour(self) -> np.ndarray:
+        """(H,) each household's labour: its working-age members present."""
+        return np.bincount(self.household, weights=self.adults(), minlength=self.n_households)
 
     def households_present(self) -> np.ndarray:
         """Households with at least one member still in the village."""
@@ -249,4 +256,17 @@ def build_village(p: dict[str, Any], rng: np.random.Generator) -> VillageState:
         commitment=commitment,
         gentry_cells=gentry_cells,
     )
+    if p["household_labour"]:  # off, nothing is drawn: the stream stays the first edition's
+        state.land = draw_land(p, hh_class, rng)
     return state
+
+
+def draw_land(p: dict[str, Any], hh_class: np.ndarray, rng: np.random.Generator
+              ) -> np.ndarray:
+    """Each household's land in labour-units of a working adult: ``land_poor`` or
+    ``land_middle`` for its class times a factor within 1 plus or minus ``land_spread``.
+    A hired labourer's household has no land: that 0 is what a hired labourer is (DESIGN
+    section 3: "households with land and labour")."""
+    by_class = np.array([0.0, p["land_poor"], p["land_middle"]])
+    spread = p["land_spread"]
+    return by_class[hh_class] * rng.uniform(1.0 - spread, 1.0 + spread, size=len(hh_class))
