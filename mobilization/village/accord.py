@@ -56,12 +56,18 @@ def self_organize(model: VillageLike) -> None:
 
 
 def spontaneous_measure(model: VillageLike, branch: Branch) -> Measure | None:
-    """The open measure the households report most: what they would rise for themselves."""
+    """The open measure the villagers would rise for themselves: the problem they report
+    most, weighed by their own sense of whether they can win it now, "their own urgent
+    demands -- demands that can and must be met immediately" (CY). Aggrieved villagers do
+    not march alone against the gentry's strongest hold; they take up what they can win."""
     open_ = branch.open_measures()
     if not open_:
         return None
     scores = branch.reported_problems(model)
-    return max(open_, key=lambda m: (scores[m.problem], -MEASURES.index(m)))
+    turnout = branch.turnout(model)
+    value = {m.key: scores[m.problem] * branch.chance_of_winning(model, m, turnout)
+             for m in open_}
+    return max(open_, key=lambda m: (value[m.key], -MEASURES.index(m)))
 
 
 def spontaneous_chance(model: VillageLike, measure: Measure) -> float:
