@@ -8,8 +8,9 @@ drawn and nothing changes, so every earlier result stands (tests/test_golden.py)
 * ``quota_meetings_persuade``: a quota meeting raises the consciousness and trust of the
   households it assigns quotas to a little (``Branch.hold_meeting``).
 * ``gentry_reprisals``: after a struggle the gentry retaliate against the activists who led
-  it, and they win back won decrees where organization lapses: decrees "distorted or
-  enforced perversely" (CY: "the local tyrants and evil gentry ... distort").
+  it, and they win back won decrees where organization lapses. CY: "progressive decrees
+  and measures of the higher-level governments have not been fully carried out. Some are
+  even distorted or enforced perversely."
 """
 
 from __future__ import annotations
@@ -102,7 +103,8 @@ def retaliate(model: VillageLike, branch: Branch, took_part: np.ndarray) -> None
     their power as felt against the activists and Party members who led it: fear rises in
     their households, and each activist targeted is driven out of activity (demoted to a
     villager on the list only) with chance ``reprisal_drive_out``. Nobody is removed from
-    the village, so the population is conserved. CY: the gentry "intimidate"."""
+    the village, so the population is conserved. DESIGN principle 4: the gentry
+    "intimidate and retaliate against activists" (the sources give no rate)."""
     s, p, rng = model.village, model.p, model.rng
     if rng.random() >= p["reprisal_chance"] * model.government.effective_power():
         return
