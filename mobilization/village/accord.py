@@ -15,7 +15,7 @@ drawn and nothing changes, so every earlier result stands (tests/test_golden.py)
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
@@ -23,8 +23,28 @@ from .population import ACTIVE, ACTIVIST, INTEREST, LEVY, NOMINAL, PARTY, RENT, 
 from .welfare import MEASURES, Measure, affected_people
 
 if TYPE_CHECKING:
-    from .branch import Branch
     from .protocols import VillageLike
+
+
+class Branch(Protocol):
+    """What this module uses of ``branch.Branch`` (which imports it, so it is typed here
+    rather than imported: the village's imports point one way)."""
+
+    won: list[str]
+    reprisals: int
+    clawed_back: int
+
+    def open_measures(self) -> list[Measure]: ...
+
+    def reported_problems(self, model: VillageLike) -> np.ndarray: ...
+
+    def turnout(self, model: VillageLike) -> tuple[np.ndarray, np.ndarray]: ...
+
+    def chance_of_winning(self, model: VillageLike, measure: Measure,
+                          turnout: tuple[np.ndarray, np.ndarray] | None = None) -> float: ...
+
+    def campaign(self, model: VillageLike, measure: Measure, own_accord: bool = False
+                 ) -> object: ...
 
 CLAWBACK: dict[str, tuple[int, str]] = {
     "rent_reduction": (RENT, "measure_rent_factor"),
