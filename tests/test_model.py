@@ -21,14 +21,15 @@ from pandas.testing import assert_frame_equal
 from mobilization import OUTCOMES, VillageModel, simulate, weekly_series
 from mobilization.village.agents import Activist, Gentry, PartyMember, Villager
 from mobilization.village.branch import Branch
+from mobilization.village.outcomes import BOUNDS, COUNTS
 from mobilization.village.population import ACTIVIST, ARMY, PARTY, PRESENT, SALVATION, VILLAGER
 from mobilization.village.welfare import MEASURES
 
 ROOT = Path(__file__).resolve().parents[1]
 
-COUNT_OUTCOMES = {"mobilized", "present", "party_size", "activists", "measures_won", "campaigns",
-                  "crowded_out"}
-SHARE_OUTCOMES = [k for k in OUTCOMES if k not in COUNT_OUTCOMES]
+# Counts and shares as outcomes.py defines them (raid losses are neither).
+COUNT_OUTCOMES = COUNTS
+SHARE_OUTCOMES = [k for k in OUTCOMES if BOUNDS[k][1] == 1.0]
 ATTITUDES = ("grievance", "consciousness", "trust", "fear", "commitment")
 ROLE_CLASS = {VILLAGER: Villager, ACTIVIST: Activist, PARTY: PartyMember}
 

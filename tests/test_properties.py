@@ -14,13 +14,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mobilization import OUTCOMES, PARAMETERS, VillageModel, simulate
+from mobilization.village.outcomes import BOUNDS, COUNTS
 from mobilization.village.parameters import METHODS
 from mobilization.village.population import ARMY, PRESENT, SALVATION
 from mobilization.village.quotas import KINDS
 
-COUNT_OUTCOMES = {"mobilized", "present", "party_size", "activists", "measures_won", "campaigns",
-                  "crowded_out"}
-SHARE_OUTCOMES = [k for k in OUTCOMES if k not in COUNT_OUTCOMES]
+# Counts and shares as outcomes.py defines them (raid losses are neither).
+COUNT_OUTCOMES = COUNTS
+SHARE_OUTCOMES = [k for k in OUTCOMES if BOUNDS[k][1] == 1.0]
 # Held in the strategies below rather than drawn from the full documented range.
 FIXED = {"population", "share_hired", "share_poor"}
 DRAWABLE = [name for name in PARAMETERS if name not in FIXED]

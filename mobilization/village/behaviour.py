@@ -270,6 +270,26 @@ BEHAVIOUR: dict[str, tuple[Row, ...]] = {
         ("organization_lapse", 0.01, 0.0, 1.0, float, A,
          "Weekly chance that an active member of an idle organization lapses to nominal: "
          "'not performing any real function'."),
+        # Of their own accord (accord.py; DESIGN principle 1, issue 11 item 2).
+        ("spontaneous_struggles", False, None, None, bool, A,
+         "Switch on struggles the villagers start of their own accord, without the branch, "
+         "and self-organization: CY 'The villagers have done all this of their own "
+         "accord'. Off by default, so every result without it is unchanged."),
+        ("spontaneous_rate", 0.04, 0.0, 1.0, float, A,
+         "Most weekly chance of a struggle of the villagers' own accord, reached when the "
+         "concerned are aggrieved and organized; 0.04 is at most about two a year. With "
+         "the threshold and self_organize_rate it makes an election rare in quota-only "
+         "villages (3 of 40 at population 200, tests/test_accord.py)."),
+        ("spontaneous_slope", 20.0, 1.0, 100.0, float, A,
+         "Steepness of that chance in mean grievance of the concerned times their "
+         "organized share, minus spontaneous_threshold."),
+        ("spontaneous_threshold", 0.15, 0.0, 1.0, float, A,
+         "Grievance times organized share at which the chance is half spontaneous_rate: "
+         "aggrieved but unorganized villagers rarely rise (organization is the spark)."),
+        ("self_organize_rate", 0.002, 0.0, 1.0, float, A,
+         "Weekly chance, per unit of organized share among his neighbours and of his "
+         "grievance, that a working-age villager joins a mass organization as an active "
+         "member of his own accord: small, since no one leads him."),
     ),
     # --- the gentry (government.py) --------------------------------------------------------
     "gentry": (
@@ -279,9 +299,32 @@ BEHAVIOUR: dict[str, tuple[Row, ...]] = {
         ("elected_gentry_power", 0.4, 0.0, 1.0, float, A,
          "Share of their power the gentry still wield once the government is elected: land "
          "and loans remain, the office is gone."),
+        # The gentry act (accord.py; DESIGN principle 4).
+        ("gentry_reprisals", False, None, None, bool, A,
+         "Switch on the gentry's retaliation against activists after a struggle and their "
+         "winning back of won decrees where organization lapses: CY's decrees 'distorted "
+         "or enforced perversely'. Off by default, so every result without it is "
+         "unchanged."),
+        ("reprisal_chance", 0.5, 0.0, 1.0, float, A,
+         "Chance, per unit of gentry power, that the gentry retaliate after a struggle, "
+         "won or lost, against the activists and Party members who led it."),
+        ("reprisal_fear", 0.2, 0.0, 1.0, float, A,
+         "Rise in the fear of the members of a targeted leader's household, as a share of "
+         "the gap to 1: intimidation of the family."),
+        ("reprisal_drive_out", 0.3, 0.0, 1.0, float, A,
+         "Chance that a targeted activist is driven out of activity (arrested, beaten, "
+         "forced to hide): demoted to villager and a nominal member; nobody is removed."),
+        ("clawback_rate", 0.02, 0.0, 1.0, float, A,
+         "Weekly chance, per unit of gentry power and of the share of working-age "
+         "villagers not active members, that the gentry win back one won decree: its "
+         "burden effect is undone and it can be fought for again."),
     ),
     # --- quotas by order and of the villagers' own accord (branch.py, model.py) -----------
     "quotas": (
+        ("quota_meetings_persuade", 0.0, 0.0, 1.0, float, A,
+         "Share of the gap to 1 by which a quota meeting raises the consciousness and trust "
+         "of the households it assigns quotas to: even a quota-only branch explains the "
+         "war a little. 0 (the default) is the branch that 'merely assigns quotas'."),
         ("assignment_paid_base", 0.2, 0.0, 1.0, float, A,
          "Share of a quota assigned by order that a household pays even without trust."),
         ("assignment_paid_trust", 0.6, 0.0, 1.0, float, A,

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .accord import retaliate
 from .population import (
     ACTIVE,
     ACTIVIST,
@@ -68,6 +69,7 @@ class Campaign:
     strength: float
     needed: float
     won: bool
+    own_accord: bool = False  # started by the villagers themselves (accord.py)
 
 
 class Branch:
@@ -89,6 +91,8 @@ class Branch:
         self.campaigns: list[Campaign] = []
         self.last_win_week = -10**9
         self.expelled = 0
+        self.reprisals = 0  # the gentry's retaliations after struggles (accord.py)
+        self.clawed_back = 0  # won decrees the gentry won back (accord.py)
 
     # --- mechanism 1: meetings and their agenda --------------------------------------
     def meets(self, week: int) -> bool:
@@ -114,7 +118,9 @@ class Branch:
                 self.campaign(model, measure)
             self.admit_activists(model)
             return "vital"
-        self.assign_quotas(model)
+        assigned = self.assign_quotas(model)
+        if model.p["quota_meetings_persuade"] > 0:
+            self.persuade(model, assigned)
         self.party_drive(model)
         return "quota"
 
@@ -248,7 +254,8 @@ class Branch:
         return float(_sigmoid(expected - self.needed(model, measure), model.p["struggle_slope"]))
 
     # --- mechanisms 3, 4, 8: struggle for a measure ----------------------------------
-    def campaign(self, model: VillageLike, measure: Measure) -> Campaign:
+    def campaign(self, model: VillageLike, measure: Measure, own_accord: bool = False
+                 ) -> Campaign:
         """Mobilize the households a measure concerns and struggle for it.
 
         Villagers take part according to grievance, trust and organization, held back by
@@ -258,6 +265,8 @@ class Branch:
         enforce it." Taking part in a won struggle raises consciousness and trust far more
         than the benefit alone: "they will learn through their own experience that their
         strength lies in unity and organization ... Only then will leaders emerge".
+        ``own_accord`` marks a struggle the villagers started themselves (accord.py). With
+        ``gentry_reprisals`` the gentry may then retaliate against its leaders.
         """
         rng = model.rng
         concerned, chance, leaders = self.participation(model, measure)
@@ -266,12 +275,14 @@ class Branch:
         strength = self.strength(model, takes_part)
         needed = self.needed(model, measure)
         won = bool(rng.random() < _sigmoid(strength - needed, model.p["struggle_slope"]))
-        record = Campaign(model.week, measure.key, n_part, strength, needed, won)
+        record = Campaign(model.week, measure.key, n_part, strength, needed, won, own_accord)
         self.campaigns.append(record)
         if won:
             self._win(model, measure, takes_part, concerned)
         else:
             self._lose(model, takes_part)
+        if model.p["gentry_reprisals"]:
+            retaliate(model, self, takes_part)
         return record
 
     def _win(self, model: VillageLike, measure: Measure, took_part: np.ndarray,
@@ -314,8 +325,9 @@ class Branch:
         gov.gentry_power += p["loss_gentry_regain"] * (1.0 - gov.gentry_power)
 
     # --- mechanism 6: quotas by assignment ---------------------------------------------
-    def assign_quotas(self, model: VillageLike) -> None:
-        """Assign what is still due to households by order.
+    def assign_quotas(self, model: VillageLike) -> np.ndarray:
+        """Assign what is still due to households by order; returns which households were
+        assigned a share.
 
         Households pay in proportion to their trust; a gentry-held government lays the
         assessment on the poor and soldiers' families; every assessment costs trust.
@@ -343,6 +355,16 @@ class Branch:
                 rel, p["assignment_cost_cap"])[s.household]
         self._press_recruits(model)
         clip01(s.trust, out=s.trust)
+        return cost > 0
+
+    def persuade(self, model: VillageLike, assigned: np.ndarray) -> None:
+        """A quota meeting still explains the war a little: the consciousness and trust of
+        the members of the households assigned a quota close ``quota_meetings_persuade`` of
+        their gap to 1 (0 by default, the branch that "merely assigns quotas"; CY)."""
+        s, x = model.village, model.p["quota_meetings_persuade"]
+        told = assigned[s.household] & s.present
+        s.consciousness[told] += x * (1.0 - s.consciousness[told])
+        s.trust[told] += x * (1.0 - s.trust[told])
 
     def _press_recruits(self, model: VillageLike) -> None:
         s, p, book, rng = model.village, model.p, model.quotas, model.rng

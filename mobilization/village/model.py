@@ -7,7 +7,8 @@ Weekly step order (docs/ODD.md, "Process overview and scheduling"):
    burdens and grievance update;
 3. the branch meets (every ``meeting_interval`` weeks): a vital-interest item (learn the
    problem, struggle for a measure, admit activists) or quotas (assign by order, press
-   recruits, a Party drive);
+   recruits, a Party drive); if switched on, villagers organize and struggle of their own
+   accord and the gentry win back won decrees (accord.py);
 4. villagers contribute to open quotas of their own accord;
 5. fear, consciousness and trust update, vectorized; stances are read off;
 6. villagers decide whether to leave for the army or salvation work;
@@ -24,7 +25,7 @@ import numpy as np
 from mesa.discrete_space import OrthogonalMooreGrid
 from mesa.experimental.scenarios import Scenario
 
-from . import dynamics
+from . import accord, dynamics
 from .agents import Activist, Gentry, PartyMember, Villager
 from .branch import Branch
 from .draws import draw_structure
@@ -196,6 +197,8 @@ class VillageModel(mesa.Model):
         dynamics.update_grievance(s, burden_h, p)
         if branch.meets(self.week):
             branch.hold_meeting(self)
+        if p["spontaneous_struggles"] or p["gentry_reprisals"]:
+            accord.week(self, branch)  # own accord, gentry's answer; off, nothing drawn
         self._contribute()
         organized = dynamics.organized_around(s, p)
         dynamics.update_fear(s, gov, organized, p)

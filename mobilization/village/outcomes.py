@@ -48,6 +48,12 @@ OUTCOMES: dict[str, str] = {
     "women_organized": "share of working-age women present who are active members",
     "measures_won": "welfare measures won",
     "campaigns": "struggles mounted for welfare measures",
+    "struggles_own_accord": "struggles the villagers started of their own accord (0 unless "
+                            "spontaneous_struggles is on)",
+    "measures_lost": "struggles lost",
+    "measures_clawed_back": "won decrees the gentry won back (0 unless gentry_reprisals is on)",
+    "gentry_reprisals_count": "retaliations of the gentry against the leaders of a struggle "
+                              "(0 unless gentry_reprisals is on)",
     "crowded_out": "branch meetings whose item was crowded out by other central tasks",
     "leading_group_quality": "mean of Dimitrov's four criteria over the Party members present",
     "drawn_gentry_power": "the village's initial gentry power: gentry_power, or its draw "
@@ -78,7 +84,8 @@ THREAT_OUTCOMES = ("raids", "reprisals", "mean_invader_grievance", "mean_fear_in
 UNBOUNDED = frozenset({"raid_losses"})
 """Non-negative amounts that are not counts: raids can leave more than a year's income."""
 COUNTS = frozenset({"mobilized", "present", "party_size", "activists", "measures_won",
-                    "campaigns", "crowded_out", "raids", "reprisals"})
+                    "campaigns", "crowded_out", "raids", "reprisals", "struggles_own_accord",
+                    "measures_lost", "measures_clawed_back", "gentry_reprisals_count"})
 BOUNDS: dict[str, tuple[float, float | None]] = {
     name: (0.0, None) if name in COUNTS | UNBOUNDED else (0.0, 1.0) for name in OUTCOMES
 }
@@ -149,6 +156,10 @@ def snapshot(model: ReportedVillage) -> dict[str, float | int]:
         / max(int(women.sum()), 1),
         "measures_won": len(model.branch.won),
         "campaigns": len(model.branch.campaigns),
+        "struggles_own_accord": sum(c.own_accord for c in model.branch.campaigns),
+        "measures_lost": sum(not c.won for c in model.branch.campaigns),
+        "measures_clawed_back": model.branch.clawed_back,
+        "gentry_reprisals_count": model.branch.reprisals,
         "crowded_out": model.branch.crowded_out,
         "leading_group_quality": model.branch.leading_group_quality(model),
     } | {OUTCOME_PREFIX + name: float(value) for name, value in model.structure.items()
