@@ -321,6 +321,31 @@ BEHAVIOUR: dict[str, tuple[Row, ...]] = {
     ),
     # --- quotas by order and of the villagers' own accord (branch.py, model.py) -----------
     "quotas": (
+        ("separate_quotas", False, None, None, bool, A,
+         "Switch on separate sources for the three goods (DESIGN section 4): grain from "
+         "the harvest, bonds from cash, shoes from women's work; each good's own-accord "
+         "contribution is scaled by its source's capacity and orders lay it on households "
+         "by that source. Off by default (one rate for all three), so every result "
+         "without it is unchanged."),
+        ("grain_raid_weight", 1.0, 0.0, 5.0, float, A,
+         "Share of a household's harvest for grain lost per unit of the burden raids "
+         "left on it (raid_loss, a share of income; threat on): a raid takes grain."),
+        ("bond_cash_hired", 0.1, 0.0, 1.0, float, A,
+         "Cash for bonds a hired labourer's household can raise, as a share of its part "
+         "of the bond quota: next to none."),
+        ("bond_cash_poor", 0.3, 0.0, 1.0, float, A,
+         "Cash for bonds a poor or tenant household can raise: little."),
+        ("bond_cash_middle", 0.8, 0.0, 1.0, float, A,
+         "Cash for bonds a middle-peasant household can raise: most of its part."),
+        ("bond_cash_cooperative", 0.3, 0.0, 1.0, float, A,
+         "Cash added to every household's once the co-operative is won (CY: the good "
+         "village 'runs a co-operative' and 'has fulfilled its quotas for national "
+         "salvation bonds')."),
+        ("shoe_work", 0.25, 0.0, 1.0, float, A,
+         "Army shoes a working-age woman present makes, as a share of her household's part "
+         "of the shoe quota, while women are unorganized."),
+        ("shoe_work_association", 0.75, 0.0, 1.0, float, A,
+         "The same once the women's association is won: 'The women are involved' (CY)."),
         ("quota_meetings_persuade", 0.0, 0.0, 1.0, float, A,
          "Share of the gap to 1 by which a quota meeting raises the consciousness and trust "
          "of the households it assigns quotas to: even a quota-only branch explains the "

@@ -34,7 +34,7 @@ from .population import (
     VILLAGER,
     clip01,
 )
-from .quotas import GOODS, spread
+from .quotas import GOODS, sources, spread
 from .welfare import (
     MEASURES,
     P_DAILY,
@@ -338,11 +338,14 @@ class Branch:
         trust_h = s.household_mean(s.trust, s.present)
         weights = present_h * gov.levy_multiplier(s, p["levy_shift"])
         cost = np.zeros(s.n_households)
+        src = sources(model) if p["separate_quotas"] else None
         for kind in GOODS:
             due = book.outstanding(kind)
             if due <= 0:
                 continue
-            share = spread(due, weights)
+            # Separate quotas: each good is laid on households by its own source.
+            w = weights if src is None or not (weights * src[kind]).any() else weights * src[kind]
+            share = spread(due, w)
             paid = share * (p["assignment_paid_base"] + p["assignment_paid_trust"] * trust_h)
             book.deliver(kind, float(paid.sum()))
             s.assessed += paid

@@ -42,7 +42,7 @@ from .population import (
     build_village,
     clip01,
 )
-from .quotas import GOODS, QuotaBook
+from .quotas import GOODS, QuotaBook, capacity
 from .scenario import VillageScenario
 from .threat import Threat
 
@@ -245,8 +245,15 @@ class VillageModel(mesa.Model):
         willing = float(np.dot(will, s.adults())) / s.n_adults()
         rate = min(p["contribute_rate"] * willing
                    + p["contribute_organized"] * s.active_member_share(), 1.0)
+        if not p["separate_quotas"]:
+            for kind in GOODS:
+                self.quotas.deliver(kind, rate * self.quotas.outstanding(kind))
+            return
+        # Each good from its own source: harvest, cash, women's work (DESIGN section 4).
+        share = capacity(self)
         for kind in GOODS:
-            self.quotas.deliver(kind, rate * self.quotas.outstanding(kind))
+            self.quotas.deliver(kind, min(rate * share[kind], 1.0)
+                                * self.quotas.outstanding(kind))
 
     # --- events ------------------------------------------------------------------------
     def mobilize(self, people: np.ndarray, army: np.ndarray) -> None:

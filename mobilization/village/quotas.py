@@ -16,6 +16,7 @@ paid only in part and costs trust.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -52,3 +53,60 @@ def spread(amount: float, weights: np.ndarray) -> np.ndarray:
     """Split ``amount`` over households in proportion to ``weights``."""
     total = weights.sum()
     return np.zeros_like(weights) if total <= 0 else amount * weights / total
+
+
+# --- separate sources (``separate_quotas``; DESIGN section 4) ----------------------------------
+# "Grain, bonds and shoes are separate quotas with separate sources (harvest, cash, women's
+# work)." Only read when the switch is on, so the first edition's results are untouched.
+
+
+def sources(model: Any) -> dict[str, np.ndarray]:
+    """(H,) what each household can give of each good, from the good's own source.
+
+    *grain*, the harvest: its land (``land`` when ``household_labour`` is on, else its
+    class's ``land_poor``/``land_middle``) times its working adults present (when
+    ``household_labour`` is on), less ``grain_raid_weight`` x the burden raids left on it
+    (``raid_loss``, only when ``threat`` is on); *bonds*, cash: ``bond_cash_hired``,
+    ``bond_cash_poor`` or ``bond_cash_middle`` by class, plus ``bond_cash_cooperative`` once
+    the co-operative is won; *shoes*, women's work: its working-age women present times
+    ``shoe_work`` (``shoe_work_association`` once the women's association is won). Households
+    with no one present give nothing.
+    """
+    s, p = model.village, model.p
+    present_h = s.households_present().astype(float)
+    if p["household_labour"] and len(s.land):
+        grain = s.land * s.labour()
+    else:
+        grain = np.array([0.0, p["land_poor"], p["land_middle"]])[s.hh_class] * present_h
+    threat = getattr(model, "threat", None)
+    if p["threat"] and threat is not None:
+        grain = grain * np.clip(1.0 - p["grain_raid_weight"] * threat.raid_loss, 0.0, 1.0)
+    cash = np.array([p["bond_cash_hired"], p["bond_cash_poor"], p["bond_cash_middle"]])
+    bonds = cash[s.hh_class]
+    branch = getattr(model, "branch", None)
+    if branch is not None and "cooperative" in branch.won:
+        bonds = bonds + p["bond_cash_cooperative"]
+    women = np.bincount(s.household, weights=s.adults() & s.female, minlength=s.n_households)
+    work = p["shoe_work_association"] if model.womens_association else p["shoe_work"]
+    return {"grain": grain, "bonds": np.minimum(bonds, 1.0) * present_h,
+            "shoes": np.minimum(women * work, 1.0)}
+
+
+def capacity(model: Any, src: dict[str, np.ndarray] | None = None) -> dict[str, float]:
+    """Each good's capacity share in [0, 1]: for grain, the village's harvest now over its
+    land fully worked by every working adult and unraided; for bonds and shoes, the mean
+    over households present of what each can give (at most 1, a household that can pay its
+    whole share)."""
+    s, p = model.village, model.p
+    src = sources(model) if src is None else src
+    n_present = max(int(s.households_present().sum()), 1)
+    if p["household_labour"] and len(s.land):
+        full_labour = np.bincount(s.household, weights=s.working_age,
+                                  minlength=s.n_households)
+        full = float(np.dot(s.land, full_labour))
+    else:
+        full = float(np.array([0.0, p["land_poor"], p["land_middle"]])[s.hh_class].sum())
+    grain = 0.0 if full <= 0 else min(float(src["grain"].sum()) / full, 1.0)
+    return {"grain": grain,
+            "bonds": min(float(src["bonds"].sum()) / n_present, 1.0),
+            "shoes": min(float(src["shoes"].sum()) / n_present, 1.0)}
