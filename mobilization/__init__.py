@@ -12,23 +12,24 @@ load Mesa, pandas or SciPy until a model is run.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .lazy import lazy_exports
 
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "DistrictModel": "mobilization.district.model",
-    "simulate_district": "mobilization.district.model",
-    "VillageModel": "mobilization.village.model",
-    "VillageScenario": "mobilization.village.scenario",
-    "OUTCOMES": "mobilization.village.outcomes",
-    "HORIZON_WEEKS": "mobilization.village.parameters",
-    "PARAMETERS": "mobilization.village.parameters",
-    "PRESETS": "mobilization.village.parameters",
-    "run_model": "mobilization.village.run",
-    "simulate": "mobilization.village.run",
-    "weekly_series": "mobilization.village.run",
+    "DistrictModel": ".district.model",
+    "simulate_district": ".district.model",
+    "VillageModel": ".village.model",
+    "VillageScenario": ".village.scenario",
+    "OUTCOMES": ".village.outcomes",
+    "HORIZON_WEEKS": ".village.parameters",
+    "PARAMETERS": ".village.parameters",
+    "PRESETS": ".village.parameters",
+    "run_model": ".village.run",
+    "simulate": ".village.run",
+    "weekly_series": ".village.run",
 }
 __all__ = [
     "DistrictModel",
@@ -52,14 +53,4 @@ if TYPE_CHECKING:
     from .village.run import run_model, simulate, weekly_series
     from .village.scenario import VillageScenario
 
-
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        value = getattr(importlib.import_module(_EXPORTS[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'mobilization' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_EXPORTS))
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

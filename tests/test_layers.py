@@ -104,7 +104,7 @@ def test_the_village_imports_nothing_from_the_layers_above(name: str) -> None:
 def test_the_lazy_exports_are_village_modules() -> None:
     import mobilization.village as village
 
-    assert {f"{PACKAGE}.{module}" for module in village._EXPORTS.values()} <= set(MODULES)
+    assert {f"{PACKAGE}{module}" for module in village._EXPORTS.values()} <= set(MODULES)
 
 
 def test_the_village_modules_import_one_another_without_a_cycle() -> None:

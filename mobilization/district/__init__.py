@@ -4,16 +4,17 @@ other way round. Names are imported on first use."""
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ..lazy import lazy_exports
 
 _EXPORTS = {
-    "DistrictModel": "model",
-    "simulate_district": "model",
-    "DISTRICT_OUTCOMES": "outcomes",
-    "DISTRICT_PERCENT": "outcomes",
-    "DISTRICT_PARAMETERS": "parameters",
-    "resolve_district": "parameters",
+    "DistrictModel": ".model",
+    "simulate_district": ".model",
+    "DISTRICT_OUTCOMES": ".outcomes",
+    "DISTRICT_PERCENT": ".outcomes",
+    "DISTRICT_PARAMETERS": ".parameters",
+    "resolve_district": ".parameters",
 }
 __all__ = [
     "DISTRICT_PERCENT",
@@ -29,10 +30,4 @@ if TYPE_CHECKING:
     from .outcomes import DISTRICT_OUTCOMES, DISTRICT_PERCENT
     from .parameters import DISTRICT_PARAMETERS, resolve_district
 
-
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        value = getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

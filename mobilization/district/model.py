@@ -191,10 +191,10 @@ def pilot_villages(gentry_power: np.ndarray, n_pilots: int) -> np.ndarray:
 def run_district(weeks: int = 104, rng: Any = None, **params: Any) -> DistrictModel:
     """Build a district and run it for ``weeks`` weeks; returns the model (its
     DataCollector holds the weekly outcomes)."""
-    from ..village.run import _check_weeks
+    from ..village.parameters import check_weeks
 
     model = DistrictModel(rng=rng, **params)
-    for _ in range(_check_weeks(weeks)):
+    for _ in range(check_weeks(weeks)):
         model.step()
     return model
 

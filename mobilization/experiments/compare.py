@@ -27,8 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ..village.outcomes import BOUNDS, OUTCOMES
-from ..village.parameters import HORIZON_WEEKS, resolve
-from ..village.run import _check_weeks
+from ..village.parameters import HORIZON_WEEKS, check_weeks, resolve
 from .design import Experiment, Point
 from .stats import describe
 from .targets import check_targets
@@ -152,7 +151,7 @@ def validate(
     too; ``branch_method`` is refused because the comparison sets it.
     """
     _check_int("replications", replications, 1)
-    _check_weeks(weeks)
+    check_weeks(weeks)
     _check_int("seed", seed, 0)
     if workers is not None:
         _check_int("workers", workers, 1)

@@ -7,20 +7,21 @@ Names are imported on first use, so reading the parameter table does not load Me
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ..lazy import lazy_exports
 
 _EXPORTS = {
-    "VillageModel": "model",
-    "VillageScenario": "scenario",
-    "OUTCOMES": "outcomes",
-    "HORIZON_WEEKS": "parameters",
-    "PARAMETERS": "parameters",
-    "PRESETS": "parameters",
-    "resolve": "parameters",
-    "run_model": "run",
-    "simulate": "run",
-    "weekly_series": "run",
+    "VillageModel": ".model",
+    "VillageScenario": ".scenario",
+    "OUTCOMES": ".outcomes",
+    "HORIZON_WEEKS": ".parameters",
+    "PARAMETERS": ".parameters",
+    "PRESETS": ".parameters",
+    "resolve": ".parameters",
+    "run_model": ".run",
+    "simulate": ".run",
+    "weekly_series": ".run",
 }
 __all__ = [
     "HORIZON_WEEKS",
@@ -42,10 +43,4 @@ if TYPE_CHECKING:
     from .run import run_model, simulate, weekly_series
     from .scenario import VillageScenario
 
-
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        value = getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -9,8 +9,6 @@ import pandas as pd
 from .model import VillageModel
 from .parameters import HORIZON_WEEKS, check_weeks
 
-_check_weeks = check_weeks  # the name district.model and experiments.compare import
-
 
 def run_model(weeks: int = HORIZON_WEEKS, rng: Any = None, **params: Any) -> VillageModel:
     """Build a village with horizon ``weeks`` and run it there; returns the model (whose
