@@ -8,6 +8,7 @@ start fast.
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
@@ -148,3 +149,16 @@ def table(rows: list[list[str]], header: list[str]) -> str:
     fmt = "  ".join(f"{{:<{w}}}" for w in widths)
     return "\n".join([fmt.format(*header).rstrip(), line,
                       *(fmt.format(*r).rstrip() for r in rows)])
+
+
+def interrupted(out: Path) -> int:
+    """Ctrl-C during a run into a store: say where the finished runs are; exit status 130."""
+    print(f"{PROG}: interrupted; the finished runs are in {out}: run the same command "
+          "again to resume", file=sys.stderr)
+    return 130
+
+
+def report_resumed(skipped: int, out: Path) -> None:
+    """Say on stderr how many runs a resumed command found already in its store."""
+    if skipped:
+        print(f"resumed: {skipped} runs were already in {out}", file=sys.stderr)

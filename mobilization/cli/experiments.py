@@ -8,7 +8,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .common import NO_PROGRESS, PROG, SCHEDULER, WORKERS, out_option
+from .common import (
+    NO_PROGRESS,
+    PROG,
+    SCHEDULER,
+    WORKERS,
+    interrupted,
+    out_option,
+    report_resumed,
+)
 
 
 def _experiment_command(sub: argparse._SubParsersAction, name: str, help_text: str,
@@ -81,11 +89,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         result = sweep(experiment, out, workers=args.workers, scheduler=args.scheduler,
                        progress=not args.no_progress, retry_failed=args.retry_failed)
     except KeyboardInterrupt:
-        print(f"{PROG}: interrupted; the finished runs are in {out}: run the same command "
-              "again to resume", file=sys.stderr)
-        return 130
-    if result.skipped:
-        print(f"resumed: {result.skipped} runs were already in {out}", file=sys.stderr)
+        return interrupted(out)
+    report_resumed(result.skipped, out)
     print(f"{len(result.runs)} runs in {out / 'parts'} ({result.new} now); "
           f"{result.failed} failed")
     if result.failed:

@@ -14,13 +14,14 @@ from ..experiments.formatting import format_number, mean_ci_text
 from ..village.parameters import METHODS, PARAMETERS, PRESETS, defaults, groups, resolve
 from .common import (
     NO_PROGRESS,
-    PROG,
     SCHEDULER,
     SEED,
     SETTING,
     WEEKS,
     WORKERS,
+    interrupted,
     parse_sets,
+    report_resumed,
     setting_text,
     table,
     value_text,
@@ -170,11 +171,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
                              overrides, progress=not args.no_progress, out=args.out,
                              scheduler=args.scheduler)
     except KeyboardInterrupt:
-        print(f"{PROG}: interrupted; the finished runs are in {args.out}: run the same "
-              "command again to resume", file=sys.stderr)
-        return 130
-    if result.skipped:
-        print(f"resumed: {result.skipped} runs were already in {args.out}", file=sys.stderr)
+        return interrupted(args.out)
+    report_resumed(result.skipped, args.out)
     files = result.write(args.out)
     if args.json:
         sys.stdout.write(result.summary_json())
