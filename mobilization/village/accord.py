@@ -70,6 +70,8 @@ def self_organize(model: VillageLike) -> None:
     grievance: "they will learn through their own experience that their strength lies in
     unity and organization" (CY)."""
     s, p = model.village, model.p
+    if not p["organization"]:
+        return  # the organization channel is off: no mass organization comes alive
     around = s.neighbour_mean(organized(model))
     chance = p["self_organize_rate"] * around * s.grievance
     can = s.adults() & (s.membership != ACTIVE)
@@ -156,6 +158,8 @@ def claw_back(model: VillageLike, branch: Branch) -> None:
         branch.won.remove(key)
         branch.clawed_back += 1
         gov.gentry_power += p["loss_gentry_regain"] * (1.0 - gov.gentry_power)
+        if not p["reform"]:
+            continue  # the won decree changed no livelihood, so there is nothing to undo
         if key == "soldier_family_care":
             gov.soldier_family_care = False
         elif p[CLAWBACK[key][1]] > 0:  # a factor of 0 wiped the burden: nothing to restore

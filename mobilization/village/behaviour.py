@@ -190,6 +190,13 @@ BEHAVIOUR: dict[str, tuple[Row, ...]] = {
     ),
     # --- welfare measures (welfare.py) ----------------------------------------------------
     "measures": (
+        ("reform", True, None, None, bool, A,
+         "The reform channel (DESIGN section 1; Selden, Gillin, CY): a won measure changes "
+         "the livelihoods it concerns (rents, interest, levies, prices, loans, preferential "
+         "treatment of soldiers' families) and the benefit wins the trust of those it "
+         "reaches. False: won measures leave livelihoods as they were, as if every decree "
+         "were distorted; what the struggle does to the gentry's power and to the "
+         "organization of those who fought it stays. For the explanations experiment."),
         ("measure_rent_factor", 0.75, 0.0, 1.0, float, A,
          "Factor on rent burdens once rent reduction is won: cut by a quarter, the "
          "reduction decreed in the border regions."),
@@ -232,6 +239,21 @@ BEHAVIOUR: dict[str, tuple[Row, ...]] = {
     ),
     # --- activists, the Party and the mass organizations (branch.py, model.py) ------------
     "organization": (
+        ("organization", True, None, None, bool, A,
+         "The organization channel (DESIGN section 1; Hofheinz, Kataoka, MZ): won struggles "
+         "make their participants active members and bring activists forward, the branch "
+         "admits tested activists, its members organize the villagers around them "
+         "(organizing_rate) and villagers organize of their own accord. False: mass "
+         "organizations stay names on a list and nobody comes forward, whatever the "
+         "method; struggles are fought by raw turnout and teach nothing beyond their "
+         "material benefit. For the explanations experiment."),
+        ("organizing_rate", 0.0, 0.0, 1.0, float, A,
+         "Chance per meeting held (either agenda), per unit of the leading group's quality, "
+         "that a working-age villager who lives next to a genuine Party member or activist "
+         "and trusts the Party (times his trust) becomes an active member: the branch's "
+         "organizational work, which does not depend on the meeting's item (MZ: 'a "
+         "leading group which is united, linked with the masses'). Idle organizations still "
+         "lapse (organization_lapse)."),
         ("activist_consciousness", 0.6, 0.0, 1.0, float, A,
          "Consciousness at or above which a villager who took part in a won struggle can "
          "come forward as an activist."),

@@ -111,6 +111,8 @@ class Branch:
         self.meetings += 1
         if self.crowded(model):
             return "crowded"
+        if model.p["organizing_rate"] > 0 and model.p["organization"]:
+            self.organize(model)
         if vital:
             self.vital_meetings += 1
             measure = self.choose_measure(model)
@@ -292,10 +294,11 @@ class Branch:
         if not measure.repeatable:
             self.won.append(measure.key)
         self.last_win_week = model.week
-        apply_measure(s, measure, p)
-        if measure.key == "soldier_family_care":
-            gov.soldier_family_care = True
-        elif measure.key == "elected_representatives":
+        if p["reform"]:  # the livelihood it concerns changes (the reform channel)
+            apply_measure(s, measure, p)
+            if measure.key == "soldier_family_care":
+                gov.soldier_family_care = True
+        if measure.key == "elected_representatives":
             gov.elected = True
             gov.week_elected = model.week
             gov.gentry_power *= p["win_elected_gentry_factor"]
@@ -303,14 +306,20 @@ class Branch:
             model.womens_association = True
         if measure.decree:
             gov.gentry_power *= p["win_decree_gentry_factor"]
-        # Struggle teaches; the benefit alone teaches little.
-        s.consciousness[took_part] += gain * (1.0 - s.consciousness[took_part])
-        s.trust[took_part] += gain * (1.0 - s.trust[took_part])
         s.fear[took_part] *= p["win_fear_factor"]
-        benefit = concerned & ~took_part
-        s.trust[benefit] += p["win_benefit_trust"] * gain * (1.0 - s.trust[benefit])
-        s.consciousness[benefit] += (p["win_benefit_consciousness"] * gain
-                                     * (1.0 - s.consciousness[benefit]))
+        # Struggle teaches (the organization channel); the benefit alone teaches little
+        # (the reform channel). With organization off the fighters only share the benefit.
+        organization = p["organization"]
+        if organization:
+            s.consciousness[took_part] += gain * (1.0 - s.consciousness[took_part])
+            s.trust[took_part] += gain * (1.0 - s.trust[took_part])
+        if p["reform"]:
+            benefit = concerned if not organization else concerned & ~took_part
+            s.trust[benefit] += p["win_benefit_trust"] * gain * (1.0 - s.trust[benefit])
+            s.consciousness[benefit] += (p["win_benefit_consciousness"] * gain
+                                         * (1.0 - s.consciousness[benefit]))
+        if not organization:
+            return
         s.membership[took_part & s.working_age] = ACTIVE
         emerging = took_part & (s.role == VILLAGER) & (
             s.consciousness >= p["activist_consciousness"]) & (s.trust >= p["activist_trust"])
@@ -386,12 +395,29 @@ class Branch:
         hit = np.isin(s.household, refused)
         s.trust[hit] *= 1.0 - p["press_refusal_cost"] * p["assignment_cost"]
 
+    def organize(self, model: VillageLike) -> None:
+        """The branch's organizational work, at every meeting held whatever its item: a
+        working-age villager living next to a genuine Party member or activist becomes an
+        active member with chance ``organizing_rate x`` the leading group's quality ``x``
+        his trust. Mao (1943): work "cannot be pushed ahead" without "a leading group which
+        is united, linked with the masses"; how well it organizes does not depend on what
+        the meeting was about (the organization explanation, DESIGN section 1). Idle
+        organizations still lapse."""
+        s, p = model.village, model.p
+        leaders = s.present & ((s.role == ACTIVIST) | ((s.role == PARTY) & ~s.bad_element))
+        if not leaders.any():
+            return
+        near = s.neighbour_mean(leaders) > 0
+        can = s.adults() & near & (s.role == VILLAGER) & (s.membership != ACTIVE)
+        chance = p["organizing_rate"] * self.leading_group_quality(model) * s.trust
+        s.membership[can & (model.rng.random(s.n) < chance)] = ACTIVE
+
     # --- Party recruitment and bad elements (mechanism 9) -------------------------------
     def admit_activists(self, model: VillageLike) -> None:
         """After a vital-interest meeting the branch admits its most conscious tested activist.
         "The mass movement provides new Party members ... with a practical education in
         class consciousness that no book could offer." Few of them are bad elements."""
-        if not self.renewal:
+        if not self.renewal or not model.p["organization"]:
             return  # the leading group stays as first formed: no activist is brought in
         s, p = model.village, model.p
         cand = np.flatnonzero((s.role == ACTIVIST) & s.present

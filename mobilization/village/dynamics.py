@@ -123,6 +123,38 @@ def readiness(
     return r
 
 
+REASONS = ("pressed", "consciousness", "trust", "membership", "example", "invader",
+           "family_care")
+"""Why people left: pressed by quota assignment, or the positive terms of their readiness
+(``readiness_terms``). Reported as ``mobilized_<reason>`` (outcomes.py)."""
+R_PRESSED, R_CONSCIOUSNESS, R_TRUST, R_MEMBERSHIP, R_EXAMPLE, R_INVADER, R_CARE = range(
+    len(REASONS))
+
+
+def readiness_terms(state: VillageState, gov: VillageGovernment, neighbours_gone: np.ndarray,
+                    p: dict[str, Any], people: np.ndarray, threat: Threat | None = None
+                    ) -> np.ndarray:
+    """(len(people), len(REASONS)) why each of ``people`` left of his own will: the
+    positive terms of his readiness (``readiness``), each as a share of their sum, so each
+    leaver counts once, spread over his reasons. The pressed column is 0; a leaver with no
+    positive term (possible only at hazard's floor) counts under consciousness."""
+    terms = np.zeros((len(people), len(REASONS)))
+    if len(people) == 0:
+        return terms
+    terms[:, R_CONSCIOUSNESS] = p["readiness_consciousness"] * state.consciousness[people]
+    terms[:, R_TRUST] = p["readiness_trust"] * state.trust[people]
+    terms[:, R_MEMBERSHIP] = p["readiness_active_member"] * (state.membership[people] == ACTIVE)
+    terms[:, R_EXAMPLE] = p["readiness_neighbours_gone"] * neighbours_gone[people]
+    if threat is not None and p["threat"]:
+        terms[:, R_INVADER] = p["readiness_invader"] * threat.invader_grievance[people]
+    if gov.soldier_family_care:
+        terms[:, R_CARE] = p["readiness_soldier_care"]
+    np.maximum(terms, 0.0, out=terms)
+    total = terms.sum(axis=1)
+    terms[total <= 0, R_CONSCIOUSNESS] = total[total <= 0] = 1.0
+    return terms / total[:, None]
+
+
 def household_spare(state: VillageState, gov: VillageGovernment, p: dict[str, Any]
                     ) -> np.ndarray:
     """(H,) how readily each household lets one more member go, in [0, 1]: the labour it

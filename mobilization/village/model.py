@@ -137,6 +137,8 @@ class VillageModel(mesa.Model):
             g.cell = self.grid[tuple(xy)]
 
         self._neighbours_gone = np.zeros(s.n)
+        self.left_for = np.zeros(len(dynamics.REASONS))
+        """Persons mobilized by reason (``dynamics.REASONS``), fractional (readiness_terms)."""
         self._quotas_arrive()  # the first period's quotas are known from the start
         # Attitudes start at the equilibria of the initial burdens and gentry power, each
         # person scaled by the individual factor drawn in build_village.
@@ -210,7 +212,8 @@ class VillageModel(mesa.Model):
             self.womens_association, self.rng, p["women_without_association"],
             p["army_share_men"], dynamics.labour_choice(s, gov, p, self.threat),
         )
-        self.mobilize(leavers, army)
+        self.mobilize(leavers, army, dynamics.readiness_terms(
+            s, gov, self._neighbours_gone, p, leavers, self.threat))
         branch.expose_bad_elements(self, s.active_member_share())
         branch.active_membership_decay(self)
         s.assessed *= p["assessed_decay"]
@@ -256,12 +259,19 @@ class VillageModel(mesa.Model):
                                 * self.quotas.outstanding(kind))
 
     # --- events ------------------------------------------------------------------------
-    def mobilize(self, people: np.ndarray, army: np.ndarray) -> None:
+    def mobilize(self, people: np.ndarray, army: np.ndarray, reasons: np.ndarray | None = None
+                 ) -> None:
         """People leave the village for the army (``army`` True) or salvation work; their
-        cells are left empty and army recruits count against the recruit quota."""
+        cells are left empty and army recruits count against the recruit quota.
+        ``reasons`` (one row per person over ``dynamics.REASONS``, each summing to 1) says
+        why they went; ``None`` means pressed by quota assignment."""
         if len(people) == 0:
             return
         s = self.village
+        if reasons is None:
+            self.left_for[dynamics.R_PRESSED] += len(people)
+        else:
+            self.left_for += reasons.sum(axis=0)
         s.status[people] = np.where(army, ARMY, SALVATION)
         s.week_left[people] = self.week
         for i in people:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 
 from .draws import OUTCOME_PREFIX
-from .dynamics import household_spare, stance_shares
+from .dynamics import REASONS, household_spare, stance_shares
 from .population import ACTIVE, ACTIVIST, ARMY, NOMINAL, PARTY, PRESENT, SALVATION
 from .protocols import VillageLike
 
@@ -76,7 +76,16 @@ OUTCOMES: dict[str, str] = {
                    "has, care included (0 unless household_labour is on)",
     "households_spent": "share of households present with no labour to spare: none may "
                         "leave (0 unless household_labour is on)",
+} | {
+    f"mobilized_{reason}_rate": (
+        "mobilized because pressed by quota assignment / initial population"
+        if reason == "pressed" else
+        f"mobilized of their own will, counted by the share of '{reason}' in their readiness "
+        "when they left (dynamics.readiness_terms) / initial population")
+    for reason in REASONS
 }
+"""The ``mobilized_*_rate`` outcomes sum to ``recruitment_rate``: each person who left is
+counted once, pressed, or spread over the positive terms of his readiness."""
 
 
 THREAT_OUTCOMES = ("raids", "reprisals", "mean_invader_grievance", "mean_fear_invader",
@@ -110,6 +119,7 @@ class ReportedVillage(VillageLike, Protocol):
     branch: Branch
     structure: dict[str, float]
     threat: Threat
+    left_for: np.ndarray
 
 
 def snapshot(model: ReportedVillage) -> dict[str, float | int]:
@@ -163,6 +173,8 @@ def snapshot(model: ReportedVillage) -> dict[str, float | int]:
         "crowded_out": model.branch.crowded_out,
         "leading_group_quality": model.branch.leading_group_quality(model),
     } | {OUTCOME_PREFIX + name: float(value) for name, value in model.structure.items()
+         } | {f"mobilized_{reason}_rate": float(x) / n0
+              for reason, x in zip(REASONS, model.left_for, strict=True)
          } | _threat_outcomes(model.threat, s, present, denom) | _labour_outcomes(model)
 
 

@@ -29,7 +29,8 @@ class VillageLike(Protocol):
     stance: np.ndarray
     womens_association: bool
 
-    def mobilize(self, people: np.ndarray, army: np.ndarray) -> None: ...
+    def mobilize(self, people: np.ndarray, army: np.ndarray,
+                 reasons: np.ndarray | None = None) -> None: ...
 
     def promote(self, i: int, role: int) -> None: ...
 
