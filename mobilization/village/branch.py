@@ -245,8 +245,8 @@ class Branch:
     def needed(self, model: VillageLike, measure: Measure) -> float:
         """Strength a struggle needs: a base threshold plus gentry obstruction of decrees."""
         p = model.p
-        return p["struggle_threshold"] + model.government.obstruction(p["obstruction"],
-                                                                      measure.decree)
+        return p["struggle_threshold"] + model.government.obstruction(
+            p["obstruction"], measure.decree, p["obstruction_non_decree"])
 
     def chance_of_winning(self, model: VillageLike, measure: Measure,
                           turnout: tuple[np.ndarray, np.ndarray] | None = None) -> float:
@@ -332,6 +332,10 @@ class Branch:
         s.fear[took_part] += p["loss_fear"] * (1.0 - s.fear[took_part])
         s.trust[took_part] -= p["loss_trust"] * s.trust[took_part]
         gov.gentry_power += p["loss_gentry_regain"] * (1.0 - gov.gentry_power)
+        if p["loss_membership"] > 0:  # a defeat scatters the organization
+            scattered = took_part & (s.membership == ACTIVE) & (
+                model.rng.random(s.n) < p["loss_membership"])
+            s.membership[scattered] = NOMINAL
 
     # --- mechanism 6: quotas by assignment ---------------------------------------------
     def assign_quotas(self, model: VillageLike) -> np.ndarray:
