@@ -113,10 +113,17 @@ def own_accord(model: VillageLike, branch: Branch) -> None:
     their own for the measure they report most, fought through ``Branch.campaign`` so it
     is won or lost with the same consequences as the branch's."""
     self_organize(model)
-    measure = spontaneous_measure(model, branch)
-    if measure is None:
+    if not branch.open_measures():
+        return  # nothing left to rise for: no draw
+    # The chance is spontaneous_rate times a sigmoid, so never above the rate: a draw at or
+    # above it rules a struggle out whatever the measure, and the measure (every open
+    # measure's expected turnout) is weighed only when the draw is below. The draws and
+    # their order are the same either way.
+    draw = model.rng.random()
+    if draw >= model.p["spontaneous_rate"]:
         return
-    if model.rng.random() < spontaneous_chance(model, measure):
+    measure = spontaneous_measure(model, branch)
+    if measure is not None and draw < spontaneous_chance(model, measure):
         branch.campaign(model, measure, own_accord=True)
 
 
