@@ -36,12 +36,7 @@ class Branch(Protocol):
 
     def open_measures(self) -> list[Measure]: ...
 
-    def reported_problems(self, model: VillageLike) -> np.ndarray: ...
-
-    def turnout(self, model: VillageLike) -> tuple[np.ndarray, np.ndarray]: ...
-
-    def chance_of_winning(self, model: VillageLike, measure: Measure,
-                          turnout: tuple[np.ndarray, np.ndarray] | None = None) -> float: ...
+    def weigh(self, model: VillageLike, measures: list[Measure]) -> dict[str, float]: ...
 
     def campaign(self, model: VillageLike, measure: Measure, own_accord: bool = False
                  ) -> object: ...
@@ -86,10 +81,7 @@ def spontaneous_measure(model: VillageLike, branch: Branch) -> Measure | None:
     open_ = branch.open_measures()
     if not open_:
         return None
-    scores = branch.reported_problems(model)
-    turnout = branch.turnout(model)
-    value = {m.key: scores[m.problem] * branch.chance_of_winning(model, m, turnout)
-             for m in open_}
+    value = branch.weigh(model, open_)
     return max(open_, key=lambda m: (value[m.key], -MEASURES.index(m)))
 
 

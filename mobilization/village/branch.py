@@ -49,6 +49,7 @@ from .welfare import (
     Measure,
     affected_people,
     apply_measure,
+    concern,
 )
 
 if TYPE_CHECKING:
@@ -204,11 +205,24 @@ class Branch:
             return open_[0]
         if not self.learn_from_masses:
             return open_[int(model.rng.integers(len(open_)))]
+        value = self.weigh(model, open_)
+        return max(open_, key=lambda m: (value[m.key], -MEASURES.index(m)))
+
+    def weigh(self, model: VillageLike, measures: list[Measure]) -> dict[str, float]:
+        """Each measure's reported weight times its chance of being won now
+        (``reported_problems`` x ``chance_of_winning``), by key. The expected strength is
+        worked out once for the measures that concern the same people (``welfare.concern``):
+        it is the same number for each of them."""
         scores = self.reported_problems(model)
         turnout = self.turnout(model)
-        value = {m.key: scores[m.problem] * self.chance_of_winning(model, m, turnout)
-                 for m in open_}
-        return max(open_, key=lambda m: (value[m.key], -MEASURES.index(m)))
+        expected: dict[str, float] = {}
+        value = {}
+        for m in measures:
+            group = concern(m)
+            if group not in expected:
+                expected[group] = self.expected_strength(model, m, turnout)
+            value[m.key] = scores[m.problem] * self._chance(model, m, expected[group])
+        return value
 
     def turnout(self, model: VillageLike) -> tuple[np.ndarray, np.ndarray]:
         """Each villager's chance of joining a struggle that concerns them (grievance and
@@ -251,8 +265,15 @@ class Branch:
     def chance_of_winning(self, model: VillageLike, measure: Measure,
                           turnout: tuple[np.ndarray, np.ndarray] | None = None) -> float:
         """The branch's estimate, from expected turnout, of winning a struggle now."""
+        return self._chance(model, measure, self.expected_strength(model, measure, turnout))
+
+    def expected_strength(self, model: VillageLike, measure: Measure,
+                          turnout: tuple[np.ndarray, np.ndarray] | None = None) -> float:
+        """The strength a struggle for ``measure`` can expect from turnout now."""
         _, chance, leaders = self.participation(model, measure, turnout)
-        expected = self.strength(model, np.maximum(chance, leaders))
+        return self.strength(model, np.maximum(chance, leaders))
+
+    def _chance(self, model: VillageLike, measure: Measure, expected: float) -> float:
         return float(_sigmoid(expected - self.needed(model, measure), model.p["struggle_slope"]))
 
     # --- mechanisms 3, 4, 8: struggle for a measure ----------------------------------
