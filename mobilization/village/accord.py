@@ -133,7 +133,7 @@ def retaliate(model: VillageLike, branch: Branch, took_part: np.ndarray) -> None
     if len(targets) == 0:
         return
     branch.reprisals += 1
-    hit = np.isin(s.household, s.household[targets])
+    hit = s.in_households(targets)
     s.fear[hit] += p["reprisal_fear"] * (1.0 - s.fear[hit])
     activists = targets[s.role[targets] == ACTIVIST]
     for i in activists[rng.random(len(activists)) < p["reprisal_drive_out"]]:

@@ -412,8 +412,7 @@ class Branch:
         named.sort()
         goes = rng.random(len(named)) < p["press_compliance"] * s.trust[named]
         model.mobilize(named[goes], np.ones(int(goes.sum()), dtype=bool))
-        refused = s.household[named[~goes]]
-        hit = np.isin(s.household, refused)
+        hit = s.in_households(named[~goes])
         s.trust[hit] *= 1.0 - p["press_refusal_cost"] * p["assignment_cost"]
 
     def organize(self, model: VillageLike) -> None:

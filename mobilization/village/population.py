@@ -129,6 +129,13 @@ class VillageState:
         tied[np.minimum(own + 1, self.n_households - 1)] = True
         return tied[self.household]
 
+    def in_households(self, people: np.ndarray) -> np.ndarray:
+        """Mask of persons in the households of ``people`` (``np.isin`` on households,
+        by one boolean lookup)."""
+        hit = np.zeros(self.n_households, dtype=bool)
+        hit[self.household[people]] = True
+        return hit[self.household]
+
     def labour(self) -> np.ndarray:
         """(H,) each household's labour: its working-age members present."""
         return np.bincount(self.household, weights=self.adults(), minlength=self.n_households)
