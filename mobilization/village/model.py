@@ -33,6 +33,7 @@ from .government import VillageGovernment
 from .outcomes import OUTCOMES, snapshot
 from .parameters import HORIZON_WEEKS, check_record, check_rng, check_weeks, resolve
 from .population import (
+    ACTIVE,
     ACTIVIST,
     ARMY,
     PARTY,
@@ -245,9 +246,11 @@ class VillageModel(mesa.Model):
         s, p = self.village, self.p
         will = ((p["contribute_consciousness"] * s.consciousness + p["contribute_trust"] * s.trust)
                 * (1.0 - p["contribute_fear"] * s.fear))
-        willing = float(np.dot(will, s.adults())) / s.n_adults()
-        rate = min(p["contribute_rate"] * willing
-                   + p["contribute_organized"] * s.active_member_share(), 1.0)
+        adults = s.adults()  # n_adults and active_member_share, from one mask
+        n_adults = max(int(np.count_nonzero(adults)), 1)
+        willing = float(np.dot(will, adults)) / n_adults
+        active_share = int(np.count_nonzero(adults & (s.membership == ACTIVE))) / n_adults
+        rate = min(p["contribute_rate"] * willing + p["contribute_organized"] * active_share, 1.0)
         if not p["separate_quotas"]:
             for kind in GOODS:
                 self.quotas.deliver(kind, rate * self.quotas.outstanding(kind))
