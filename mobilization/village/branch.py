@@ -368,15 +368,20 @@ class Branch:
         trust_h = s.household_mean(s.trust, s.present)
         weights = present_h * gov.levy_multiplier(s, p["levy_shift"])
         cost = np.zeros(s.n_households)
-        src = sources(model) if p["separate_quotas"] else None
+        src = sources(model, present_h) if p["separate_quotas"] else None
+        pays = p["assignment_paid_base"] + p["assignment_paid_trust"] * trust_h
         for kind in GOODS:
             due = book.outstanding(kind)
             if due <= 0:
                 continue
             # Separate quotas: each good is laid on households by its own source.
-            w = weights if src is None or not (weights * src[kind]).any() else weights * src[kind]
+            w = weights
+            if src is not None:
+                by_source = weights * src[kind]
+                if by_source.any():
+                    w = by_source
             share = spread(due, w)
-            paid = share * (p["assignment_paid_base"] + p["assignment_paid_trust"] * trust_h)
+            paid = share * pays
             book.deliver(kind, float(paid.sum()))
             s.assessed += paid
             cost += share

@@ -62,7 +62,8 @@ def spread(amount: float, weights: np.ndarray) -> np.ndarray:
 # work)." Only read when the switch is on, so the first edition's results are untouched.
 
 
-def sources(model: Any) -> dict[str, np.ndarray]:
+def sources(model: Any, households_present: np.ndarray | None = None
+            ) -> dict[str, np.ndarray]:
     """(H,) what each household can give of each good, from the good's own source.
 
     *grain*, the harvest: its land (``land`` when ``household_labour`` is on, else its
@@ -72,14 +73,12 @@ def sources(model: Any) -> dict[str, np.ndarray]:
     ``bond_cash_poor`` or ``bond_cash_middle`` by class, plus ``bond_cash_cooperative`` once
     the co-operative is won; *shoes*, women's work: its working-age women present times
     ``shoe_work`` (``shoe_work_association`` once the women's association is won). Households
-    with no one present give nothing.
+    with no one present give nothing. ``households_present`` (``VillageState.
+    households_present``) may be given when the caller has it.
     """
-    return _sources(model, model.village.households_present())
-
-
-def _sources(model: Any, households_present: np.ndarray) -> dict[str, np.ndarray]:
-    """``sources``, given the households present (``capacity`` needs them too)."""
     s, p = model.village, model.p
+    if households_present is None:
+        households_present = s.households_present()
     present_h = households_present.astype(float)
     adults = s.adults()
     if p["household_labour"] and len(s.land):
@@ -107,7 +106,7 @@ def capacity(model: Any, src: dict[str, np.ndarray] | None = None) -> dict[str, 
     whole share)."""
     s, p = model.village, model.p
     households_present = s.households_present()
-    src = _sources(model, households_present) if src is None else src
+    src = sources(model, households_present) if src is None else src
     n_present = max(int(np.count_nonzero(households_present)), 1)
     if p["household_labour"] and len(s.land):
         full_labour = np.bincount(s.household, weights=s.working_age,
