@@ -18,6 +18,10 @@ Weekly step order (docs/ODD.md, "Process overview and scheduling"):
 
 from __future__ import annotations
 
+import gc
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import mesa
@@ -50,6 +54,36 @@ from .threat import Threat
 QUOTA_PARAMETER = {"grain": "grain_quota", "bonds": "bond_quota", "shoes": "shoe_quota"}
 
 ROLE_CLASS = {VILLAGER: Villager, ACTIVIST: Activist, PARTY: PartyMember}
+
+
+_GC_LOCK = threading.Lock()
+_gc_pauses = 0
+_gc_was_enabled = False
+
+
+@contextmanager
+def _collection_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while the grid and the agents are built.
+
+    Mesa's grid connects every cell to its neighbours in Python, and every cell and agent
+    is a new container object: at 10,000 villagers the collector ran so often over them
+    (none of them garbage) that it took half of the model's construction. Nothing here
+    depends on when garbage is collected, so results are the same. Pauses nest and are
+    counted under a lock (villages may be built in several threads); the collector is
+    enabled again after the last one only if it was enabled before the first."""
+    global _gc_pauses, _gc_was_enabled
+    with _GC_LOCK:
+        if _gc_pauses == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_pauses += 1
+    try:
+        yield
+    finally:
+        with _GC_LOCK:
+            _gc_pauses -= 1
+            if _gc_pauses == 0 and _gc_was_enabled:
+                gc.enable()
 
 
 def _from_scenario(scenario: Any, rng: Any, params: dict[str, Any]
@@ -125,13 +159,15 @@ class VillageModel(mesa.Model):
         self.quotas = QuotaBook()
         self.womens_association = False
 
-        self.grid = OrthogonalMooreGrid((s.side, s.side), capacity=1, torus=False,
-                                        random=self.random)
-        self.person_agents: list[Villager] = []
-        for i, (role, xy) in enumerate(zip(s.role.tolist(), s.cell_of.tolist(), strict=True)):
-            agent = ROLE_CLASS[role](self, i)
-            agent.cell = self.grid[tuple(xy)]
-            self.person_agents.append(agent)
+        with _collection_paused():  # tens of thousands of live objects, no garbage
+            self.grid = OrthogonalMooreGrid((s.side, s.side), capacity=1, torus=False,
+                                            random=self.random)
+            self.person_agents: list[Villager] = []
+            for i, (role, xy) in enumerate(zip(s.role.tolist(), s.cell_of.tolist(),
+                                               strict=True)):
+                agent = ROLE_CLASS[role](self, i)
+                agent.cell = self.grid[tuple(xy)]
+                self.person_agents.append(agent)
         shares = self.rng.dirichlet(np.ones(p["n_gentry"])) if p["n_gentry"] else []
         for xy, share in zip(s.gentry_cells.tolist(), shares, strict=True):
             g = Gentry(self, float(share))
