@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from mobilization.village.parameters import resolve
+from mobilization.village.parameters import FIRST_EDITION, resolve
 from mobilization.village.run import run_model, simulate
 
 OUT = Path(__file__).resolve().parents[1] / "tests" / "data" / "golden_on.json"
@@ -89,8 +89,12 @@ def digest(model: Any) -> str:
 
 
 def split(spec: dict[str, Any]) -> tuple[int, Any, dict[str, Any]]:
+    """Weeks, seed and parameters of a run. A parameter added after recording is not in the
+    pinned spec; it takes its first-edition value (FIRST_EDITION: the mechanism absent), so
+    a new mechanism does not change what the recorded runs ran."""
     spec = dict(spec)
-    return spec.pop("weeks", 104), spec.pop("rng"), spec
+    weeks, rng = spec.pop("weeks", 104), spec.pop("rng")
+    return weeks, rng, {**{k: v for k, v in FIRST_EDITION.items() if k not in spec}, **spec}
 
 
 def compute(specs: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
