@@ -16,6 +16,7 @@ from ..village.model import VillageModel
 from ..village.parameters import HORIZON_WEEKS, METHODS, PARAMETERS, PRESETS, resolve
 from .controls import (
     SLIDERS,
+    THREAT_SLIDERS,
     check_district_size,
     check_village_size,
     parse_seed,
@@ -62,7 +63,7 @@ def default_params() -> dict[str, Any]:
     p = resolve({})
     return {"branch_method": p["branch_method"], "learn_from_masses": p["learn_from_masses"],
             "population": p["population"], "typical_village": p["typical_village"],
-            **{k: p[k] for k in SLIDERS}}
+            "threat": p["threat"], **{k: p[k] for k in (*SLIDERS, *THREAT_SLIDERS)}}
 
 
 def district_defaults() -> dict[str, Any]:
