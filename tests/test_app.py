@@ -387,16 +387,3 @@ def test_every_charted_series_is_an_outcome() -> None:
         assert set(panel.columns) <= set(OUTCOMES), panel
     assert set(DISTRICT_PANEL.columns) <= set(DISTRICT_OUTCOMES)
     assert set(SERIES_COLOURS) <= set(OUTCOMES) | set(DISTRICT_OUTCOMES)
-
-
-def test_the_village_page_says_what_the_village_is() -> None:
-    """Under the grid, one line: the typical village's structure, or the drawn one."""
-    rc = render(VillagePage)
-    shown = " ".join(texts(rc.container))
-    assert "Typical village: gentry power 0.60, hired 15%, poor 55%" in shown
-    box = next(w for w in rc.find(v.Checkbox).widgets if w.label.startswith("a typical"))
-    box.v_model = False
-    click(rc, "Reset")
-    shown = " ".join(texts(rc.container))
-    drawn = VillageModel(rng=1, typical_village=False).structure
-    assert f"Drawn village: gentry power {drawn['gentry_power']:.2f}" in shown

@@ -1,4 +1,4 @@
-"""The village pages' threat controls, threat chart and raid frames,
+"""The village pages' threat controls, threat chart, raid frames and structure card,
 rendered without a browser (as ``test_app.py``, whose helpers these tests share), with the
 threat and the typical village switched on and off from the page's own controls: what they
 show is what a ``VillageModel`` with the page's parameters and seed reports."""
@@ -13,9 +13,10 @@ from test_app import charts, click, render, slider, texts, warning_text, week_te
 from mobilization import VillageModel
 from mobilization.dashboard.app import ComparePage, VillagePage
 from mobilization.dashboard.drawing import GRID_COLOURS, _rgb, village_image
-from mobilization.dashboard.panels import THREAT_OFF, raid_weeks
+from mobilization.dashboard.panels import STRUCTURE_ROWS, THREAT_OFF, raid_weeks
 from mobilization.dashboard.plots import SERIES_COLOURS
 from mobilization.dashboard.state import LastRaids, default_params
+from mobilization.village.draws import STRUCTURE
 
 RAIDS_OFTEN = {"raid_rate": 0.5, "threat_exposure": 0.9}
 """Raids in most weeks (the sliders' values), so a few Steps show some."""
@@ -42,6 +43,12 @@ def set_up(rc, threat: bool, typical: bool, often: bool = True) -> dict:
 
 def threat_charts(rc) -> list[dict]:
     return [o for o in charts(rc) if o["title"]["text"].startswith("the invader's threat")]
+
+
+def structure_tables(rc) -> list[list[list[str]]]:
+    """Each structure card's table as rows of cell texts."""
+    return [[texts(row) for row in table.children]
+            for table in rc.find(v.Html, class_="structure-card").widgets]
 
 
 def check_threat_chart(option: dict, model: VillageModel) -> None:
@@ -135,7 +142,31 @@ def test_before_the_first_raid_the_page_says_what_to_expect() -> None:
     assert "No raid yet; about 23.4 a year to expect at this village's exposure." in shown
 
 
-def test_two_villages_show_their_threat() -> None:
+@pytest.mark.parametrize("typical", [True, False])
+def test_structure_card_shows_the_village_and_the_parameters(typical: bool) -> None:
+    rc = render(VillagePage)
+    params = set_up(rc, threat=True, typical=typical)
+    model = VillageModel(rng=1, **params)
+    (table,) = structure_tables(rc)
+    shown = " ".join(texts(rc.container))
+    assert table[0] == (["", "this village"] if typical else ["", "drawn", "mean (parameter)"])
+    assert len(table) == 1 + len(STRUCTURE)
+    for row, (name, (label, fmt)) in zip(table[1:], STRUCTURE_ROWS.items(), strict=True):
+        drawn = fmt.format(model.report[f"drawn_{name}"])
+        assert row == ([label, drawn] if typical else [label, drawn, fmt.format(params[name])])
+    if typical:
+        assert "Typical village: the parameters themselves." in shown
+        assert model.structure == {k: params[k] for k in STRUCTURE}
+    else:
+        assert "This village: drawn structure" in shown
+        assert model.structure != {k: params[k] for k in STRUCTURE}  # it did draw
+
+
+def test_every_drawn_parameter_has_a_row() -> None:
+    assert tuple(STRUCTURE_ROWS) == STRUCTURE
+
+
+def test_two_villages_show_their_threat_and_their_one_structure() -> None:
     rc = render(ComparePage)
     params = set_up(rc, threat=True, typical=False)
     for _ in range(8):
@@ -151,6 +182,12 @@ def test_two_villages_show_their_threat() -> None:
     assert len(options) == 2
     for option, model in zip(options, models, strict=True):
         check_threat_chart(option, model)
+    # One seed draws one structure: one card, for both.
+    assert models[0].structure == models[1].structure
+    (table,) = structure_tables(rc)
+    assert table[1][1] == STRUCTURE_ROWS["gentry_power"][1].format(
+        models[0].report["drawn_gentry_power"])
+    assert "Both villages: drawn structure" in " ".join(texts(rc.container))
     click(rc, "Step")  # off again: a line under each village
     set_up(rc, threat=False, typical=True)
     assert threat_charts(rc) == []

@@ -14,7 +14,7 @@ cannot hold two villages stepping together. The model knows nothing of this modu
 
 The pages are put together here from ``controls`` (the sidebar's controls and the bounds
 of a session), ``state`` (what a page steps), ``plots`` (the charts), ``panels`` (the
-threat chart) and ``drawing`` (the village grid); their public
+threat chart and the village's structure) and ``drawing`` (the village grid); their public
 names are importable from here too. ``solara run`` executes
 this file as a script, so its imports are absolute.
 """
@@ -35,7 +35,7 @@ from mobilization.dashboard.controls import (
     parse_weeks,
 )
 from mobilization.dashboard.drawing import LEGEND, RAID_LEGEND, series, village_png
-from mobilization.dashboard.panels import ThreatPanel
+from mobilization.dashboard.panels import StructureCard, ThreatPanel
 from mobilization.dashboard.plots import DISTRICT_PANEL, PANELS, SeriesPanels
 from mobilization.dashboard.state import (
     Page,
@@ -49,7 +49,6 @@ from mobilization.dashboard.state import (
     use_page,
 )
 from mobilization.palette import METHOD_COLOURS, PILOTS
-from mobilization.village.draws import structure_text
 from mobilization.village.model import VillageModel
 
 __all__ = ["MAX_DISTRICT_VILLAGERS", "MAX_VILLAGE_POPULATION", "MAX_WEEKS", "ComparePage",
@@ -147,8 +146,8 @@ def VillagePage() -> None:
                         f"{village.p['branch_method']} branch "
                         f"({village.p['vital_interest_share']:.0%} of meetings on vital "
                         f"interests), week {village.week}", sim)
-            solara.Text(structure_text(village.structure, not village.p["typical_village"]))
             Legend(village.p["threat"])
+            StructureCard(village)
         with solara.Column():
             SeriesPanels({"village": frame}, sim.weeks)
             ThreatPanel(village, frame, sim.weeks, sim.raids.of(village))
@@ -173,6 +172,13 @@ def ComparePage() -> None:
                             f"{village.p['branch_method']}: {rate:.1%} mobilized, "
                             f"week {village.week}", sim)
     Legend(villages[0].p["threat"])
+    # One seed draws one structure: a card for both unless they differ.
+    alike = all(v.structure == villages[0].structure for v in villages)
+    with solara.Columns([1] if alike else [1] * len(villages)):
+        for village in villages[:1] if alike else villages:
+            with solara.Column():
+                StructureCard(village, "Both villages" if alike
+                              else f"The {village.p['branch_method']} village")
     with solara.Columns([1, 1]):
         for village in villages:
             with solara.Column():

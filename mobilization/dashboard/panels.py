@@ -1,20 +1,34 @@
-"""The village pages' panel on the invader's threat: the threat chart (grievance against
-the invader and fear of him, the weeks of raids as ticks on the time axis)."""
+"""The village pages' panels on the invader's threat and on the village's structure: the
+threat chart (grievance against the invader and fear of him, the weeks of raids as ticks
+on the time axis) and the card of what the village drew (or that it is typical)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import ipyvuetify as v
 import numpy as np
 import solara
 
 from .. import palette
+from ..village.draws import OUTCOME_PREFIX
 from .plots import THREAT_PANEL, echarts_panel
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from ..village.model import VillageModel
+
+STRUCTURE_ROWS: dict[str, tuple[str, str]] = {
+    "gentry_power": ("gentry power", "{:.2f}"),
+    "share_hired": ("hired labourers' households", "{:.0%}"),
+    "share_poor": ("poor and tenant households", "{:.0%}"),
+    "party_share": ("Party members in the population", "{:.1%}"),
+    "bad_element_share": ("bad elements among them", "{:.0%}"),
+    "threat_exposure": ("exposure to raids", "{:.2f}"),
+}
+"""The structure card's rows, in the order of ``draws.STRUCTURE``: a label and a format
+(``tests/test_app.py`` checks that every drawn parameter has one)."""
 
 THREAT_OFF = ("The invader's threat is off: no raids. Tick \"the invader raids\" in the "
               "sidebar and Reset to turn it on.")
@@ -82,3 +96,36 @@ def ThreatPanel(village: VillageModel, frame: pd.DataFrame, weeks: int,
                          attributes={"style": "height: 220px; width: 100%"})
     solara.Text(threat_text(village, last_raid), classes=["threat-text"],
                 style={"font-size": "0.85em"})
+
+
+def structure_rows(village: VillageModel) -> list[tuple[str, str, str]]:
+    """Each drawn parameter's label, the village's value (its ``drawn_`` outcome) and the
+    parameter, which is the mean of the draws."""
+    return [(label, fmt.format(village.report[OUTCOME_PREFIX + name]),
+             fmt.format(village.parameters[name]))
+            for name, (label, fmt) in STRUCTURE_ROWS.items()]
+
+
+def _cell(text: str, tag: str = "td", bold: bool = False) -> Any:
+    style = "padding: 0 10px 0 0; text-align: left" + ("; font-weight: bold" if bold else "")
+    return v.Html.element(tag=tag, children=[text], style_=style)
+
+
+@solara.component
+def StructureCard(village: VillageModel, whose: str = "This village") -> None:
+    """What the village is: drawn gentry power, class shares, Party and bad-element
+    shares and exposure to raids, each beside its parameter (the mean of the draws); for a
+    typical village, the parameters themselves."""
+    typical = bool(village.p["typical_village"])
+    rows = structure_rows(village)  # whose: "This village", "Both villages"...
+    head = ["", "this village"] if typical else ["", "drawn", "mean (parameter)"]
+    body = [[label, drawn] if typical else [label, drawn, mean] for label, drawn, mean in rows]
+    solara.Text(f"{whose}: {'structure' if typical else 'drawn structure'}",
+                style={"font-weight": "bold", "font-size": "0.9em"})
+    solara.Text("Typical village: the parameters themselves." if typical else
+                "Drawn from distributions whose means are the parameters (typical village "
+                "unticked; their spread is set by village_spread_*).",
+                classes=["structure-note"], style={"font-size": "0.8em"})
+    v.Html.element(tag="table", class_="structure-card", style_="font-size: 0.85em", children=[
+        v.Html.element(tag="tr", children=[_cell(h, "th", bold=True) for h in head]),
+        *[v.Html.element(tag="tr", children=[_cell(c) for c in row]) for row in body]])
