@@ -15,8 +15,8 @@ cannot hold two villages stepping together. The model knows nothing of this modu
 The pages are put together here from ``controls`` (the sidebar's controls and the bounds
 of a session), ``state`` (what a page steps), ``plots`` (the charts), ``panels`` (the
 threat chart and the village's structure) and ``drawing`` (the village grid); their public
-names are importable from here too. ``solara run`` executes
-this file as a script, so its imports are absolute.
+names are importable from here too. ``solara run`` executes this file as a script, so its
+imports are absolute.
 """
 
 from __future__ import annotations
