@@ -47,6 +47,14 @@ ACTIVIST = "#1f3a93"
 PARTY = "#ffffff"
 """Party members (a white disc, outlined, on the grid)."""
 
+RAIDS = "#67001f"
+"""The invader's raids: their ticks on the threat chart, the frame on the grid around the
+villagers of the households the last raid hit."""
+INVADER_GRIEVANCE = "#f46d43"
+"""Grievance against the invader."""
+FEAR_INVADER = "#4393c3"
+"""Fear of the invader (of his violence and reprisals)."""
+
 PILOTS = "#c51b7d"
 """The district's pilot villages (their line, and the outline of their grids)."""
 OTHER_VILLAGES = "#bababa"

@@ -211,8 +211,9 @@ def test_village_image_shows_each_person_where_they_are() -> None:
     image = village_image(model, px)[::-1]  # row 0 at y = 0 again
     assert image.shape == (s.side * px, s.side * px, 3)
 
-    # A pixel of each cell that no mark and no grid line covers: it shows the cell colour.
-    free = ~np.any(list(_stamps(px).values()), axis=0)
+    # A pixel of each cell that no mark and no grid line covers: it shows the cell colour
+    # (no raid frame: none is drawn without raids).
+    free = ~np.any([m for k, m in _stamps(px).items() if k != "frame"], axis=0)
     free[0, :] = free[:, 0] = False
     r, c = np.argwhere(free)[0]
 
@@ -378,24 +379,11 @@ def test_every_page_shows_refused_input_and_goes_on(page: str, control: str,
 
 def test_every_charted_series_is_an_outcome() -> None:
     """A panel naming a column the models do not report would draw nothing, silently."""
-    from mobilization.dashboard.plots import DISTRICT_PANEL, PANELS, SERIES_COLOURS
+    from mobilization.dashboard.plots import DISTRICT_PANEL, PANELS, SERIES_COLOURS, THREAT_PANEL
     from mobilization.district.outcomes import DISTRICT_OUTCOMES
     from mobilization.village.outcomes import OUTCOMES
 
-    for panel in PANELS:
+    for panel in (*PANELS, THREAT_PANEL):
         assert set(panel.columns) <= set(OUTCOMES), panel
     assert set(DISTRICT_PANEL.columns) <= set(DISTRICT_OUTCOMES)
     assert set(SERIES_COLOURS) <= set(OUTCOMES) | set(DISTRICT_OUTCOMES)
-
-
-def test_the_village_page_says_what_the_village_is() -> None:
-    """Under the grid, one line: the typical village's structure, or the drawn one."""
-    rc = render(VillagePage)
-    shown = " ".join(texts(rc.container))
-    assert "Typical village: gentry power 0.60, hired 15%, poor 55%" in shown
-    box = next(w for w in rc.find(v.Checkbox).widgets if w.label.startswith("a typical"))
-    box.v_model = False
-    click(rc, "Reset")
-    shown = " ".join(texts(rc.container))
-    drawn = VillageModel(rng=1, typical_village=False).structure
-    assert f"Drawn village: gentry power {drawn['gentry_power']:.2f}" in shown

@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 
 from mobilization import palette
-from mobilization.dashboard.drawing import GRID_COLOURS, LEGEND, STANCE_COLOURS
-from mobilization.dashboard.plots import DISTRICT_PANEL, PANELS, SERIES_COLOURS
+from mobilization.dashboard.drawing import GRID_COLOURS, LEGEND, RAID_LEGEND, STANCE_COLOURS
+from mobilization.dashboard.plots import DISTRICT_PANEL, PANELS, SERIES_COLOURS, THREAT_PANEL
 from mobilization.experiments.plots import COLOURS
 
 MIN_DELTA_E = 20.0
@@ -100,13 +100,17 @@ def _series_colours(panel) -> dict[str, str]:
 
 SHARED = {
     **{f"chart: {p.title}": _series_colours(p) for p in (*PANELS, DISTRICT_PANEL)},
+    # The threat chart's ticks at the weeks of raids share it with its lines.
+    f"chart: {THREAT_PANEL.title}": {**_series_colours(THREAT_PANEL),
+                                     "raids": SERIES_COLOURS["raids"]},
     "chart: the two methods": dict(COLOURS),
     "grid: cells": {**{f"{k} villager": c for k, c in zip(
         ("backward", "intermediate", "active"), STANCE_COLOURS.values(), strict=True)},
         "gentry": GRID_COLOURS["gentry"], "empty": GRID_COLOURS["empty"]},
     "grid: marks on a villager's cell": {
         **{str(k): c for k, c in STANCE_COLOURS.items()},
-        "activist": GRID_COLOURS["activist"], "party": GRID_COLOURS["party"]},
+        "activist": GRID_COLOURS["activist"], "party": GRID_COLOURS["party"],
+        "raided": GRID_COLOURS["raided"]},
     "grid: marks on a blank cell": {k: GRID_COLOURS[k] for k in ("left", "army", "salvation")},
     "grid: office on a gentry cell": {k: GRID_COLOURS[k] for k in ("gentry", "office")},
     # A pilot's outline is set off from its cells by a white gap.
@@ -144,5 +148,5 @@ def test_each_colour_means_one_thing() -> None:
     everything = {c.lower() for c in (*meanings.values(), palette.PARTY, palette.EMPTY,
                                       palette.LEFT, palette.OUTLINE)}
     assert {c.lower() for c in SERIES_COLOURS.values()} <= everything
-    assert {c.lower() for _, c in LEGEND} <= everything
+    assert {c.lower() for _, c in (*LEGEND, RAID_LEGEND)} <= everything
     assert COLOURS is palette.METHOD_COLOURS

@@ -13,9 +13,10 @@ raise into the page instead of showing the model's message, and its draggable la
 cannot hold two villages stepping together. The model knows nothing of this module.
 
 The pages are put together here from ``controls`` (the sidebar's controls and the bounds
-of a session), ``state`` (what a page steps), ``plots`` (the charts) and ``drawing`` (the
-village grid); their public names are importable from here too. ``solara run`` executes
-this file as a script, so its imports are absolute.
+of a session), ``state`` (what a page steps), ``plots`` (the charts), ``panels`` (the
+threat chart and the village's structure) and ``drawing`` (the village grid); their public
+names are importable from here too. ``solara run`` executes this file as a script, so its
+imports are absolute.
 """
 
 from __future__ import annotations
@@ -33,7 +34,8 @@ from mobilization.dashboard.controls import (
     parse_seed,
     parse_weeks,
 )
-from mobilization.dashboard.drawing import LEGEND, series, village_png
+from mobilization.dashboard.drawing import LEGEND, RAID_LEGEND, series, village_png
+from mobilization.dashboard.panels import StructureCard, ThreatPanel
 from mobilization.dashboard.plots import DISTRICT_PANEL, PANELS, SeriesPanels
 from mobilization.dashboard.state import (
     Page,
@@ -47,7 +49,6 @@ from mobilization.dashboard.state import (
     use_page,
 )
 from mobilization.palette import METHOD_COLOURS, PILOTS
-from mobilization.village.draws import structure_text
 from mobilization.village.model import VillageModel
 
 __all__ = ["MAX_DISTRICT_VILLAGERS", "MAX_VILLAGE_POPULATION", "MAX_WEEKS", "ComparePage",
@@ -89,18 +90,21 @@ def Messages(sim: Simulation, problem: str | None, changed: bool = False) -> Non
 
 
 @solara.component
-def VillageGrid(village: VillageModel, week: int, title: str) -> None:
-    """The village grid (redrawn when the week or the village changes) under a title."""
-    png = solara.use_memo(lambda: village_png(village), [village, week])
+def VillageGrid(village: VillageModel, week: int, title: str, sim: Simulation) -> None:
+    """The village grid (redrawn when the week or the village changes) under a title, the
+    households of its last raid framed."""
+    last_raid = sim.raids.of(village)
+    raided = None if last_raid is None else last_raid[1]
+    png = solara.use_memo(lambda: village_png(village, raided=raided), [village, week])
     solara.Text(title, style={"font-weight": "bold"})
     solara.Image(png, width="100%")
 
 
 @solara.component
-def Legend() -> None:
-    """What the grid's colours and marks mean."""
+def Legend(threat: bool = False) -> None:
+    """What the grid's colours and marks mean (the raid frame while the threat is on)."""
     with solara.Column(gap="2px", style={"font-size": "0.8em"}):
-        for label, colour in LEGEND:
+        for label, colour in (*LEGEND, *((RAID_LEGEND,) if threat else ())):
             with solara.Row(gap="6px", style={"align-items": "center"}):
                 solara.HTML(tag="span", unsafe_innerHTML="&nbsp;", style={
                     "display": "inline-block", "width": "12px", "height": "12px",
@@ -135,16 +139,18 @@ def VillagePage() -> None:
     PageSidebar(page, "Run", "Village", lambda: ParameterControls(
         page.params, page.seed, page.weeks, with_method=True))
     village = sim.villages.value[0]
+    frame = series(village)
     with solara.Columns([5, 7]):
         with solara.Column():
             VillageGrid(village, sim.week.value,
                         f"{village.p['branch_method']} branch "
                         f"({village.p['vital_interest_share']:.0%} of meetings on vital "
-                        f"interests), week {village.week}")
-            solara.Text(structure_text(village.structure, not village.p["typical_village"]))
-            Legend()
+                        f"interests), week {village.week}", sim)
+            Legend(village.p["threat"])
+            StructureCard(village)
         with solara.Column():
-            SeriesPanels({"village": series(village)}, sim.weeks)
+            SeriesPanels({"village": frame}, sim.weeks)
+            ThreatPanel(village, frame, sim.weeks, sim.raids.of(village))
 
 
 @solara.component
@@ -155,21 +161,30 @@ def ComparePage() -> None:
     sim = page.sim
     PageSidebar(page, "Run both", "Both villages", lambda: ParameterControls(
         page.params, page.seed, page.weeks, with_method=False))
-    frames = {v.p["branch_method"]: series(v) for v in sim.villages.value}
+    villages = sim.villages.value
+    frames = {v.p["branch_method"]: series(v) for v in villages}
     SeriesPanels(frames, sim.weeks, panels=(PANELS[0],), colours=METHOD_COLOURS)
     with solara.Columns([1, 1]):
-        for village in sim.villages.value:
+        for village in villages:
             with solara.Column():
                 rate = village.recruitment_rate
                 VillageGrid(village, sim.week.value,
                             f"{village.p['branch_method']}: {rate:.1%} mobilized, "
-                            f"week {village.week}")
-    Legend()
-    with solara.Columns([1, 1]):
-        for village in sim.villages.value:
+                            f"week {village.week}", sim)
+    Legend(villages[0].p["threat"])
+    # One seed draws one structure: a card for both unless they differ.
+    alike = all(v.structure == villages[0].structure for v in villages)
+    with solara.Columns([1] if alike else [1] * len(villages)):
+        for village in villages[:1] if alike else villages:
             with solara.Column():
-                SeriesPanels({village.p["branch_method"]: series(village)}, sim.weeks,
-                             panels=PANELS[1:])
+                StructureCard(village, "Both villages" if alike
+                              else f"The {village.p['branch_method']} village")
+    with solara.Columns([1, 1]):
+        for village in villages:
+            with solara.Column():
+                method = village.p["branch_method"]
+                SeriesPanels({method: frames[method]}, sim.weeks, panels=PANELS[1:])
+                ThreatPanel(village, frames[method], sim.weeks, sim.raids.of(village))
 
 
 TITLE = "Mass mobilization in a north-China village, 1939"

@@ -30,6 +30,9 @@ SLIDERS: dict[str, float] = {
 }
 """The village pages' sliders over their documented ranges, with a step each."""
 
+THREAT_SLIDERS: dict[str, float] = {"raid_rate": 0.01, "threat_exposure": 0.05}
+"""The sliders of the invader's threat, under its switch."""
+
 DISTRICT_SLIDERS: dict[str, float] = {
     "n_villages": 1, "n_pilots": 1, "guiding_cadres": 0.5, "call_share": 0.05,
     "adoption": 0.05, "gentry_spread": 0.05,
@@ -52,6 +55,8 @@ LABELS: dict[str, str] = {
     "n_villages": "Villages",
     "n_pilots": "Pilot villages",
     "population": "Population",
+    "raid_rate": "Raids a week",
+    "threat_exposure": "Exposure to raids",
 }
 """Readable labels where ``name.replace("_", " ")`` does not read well."""
 
@@ -214,6 +219,12 @@ def ParameterControls(params: solara.Reactive[dict], seed: solara.Reactive[str],
         if name == "vital_interest_share" and not with_method:
             continue
         ParameterSlider(name, PARAMETERS[name], params.value[name], step, set_param(name))
+    solara.Checkbox(label="the invader raids (raids, requisitions, reprisals)",
+                    value=params.value["threat"], on_value=set_param("threat"))
+    for name, step in THREAT_SLIDERS.items():
+        ParameterSlider(name, PARAMETERS[name], params.value[name], step, set_param(name),
+                        note="" if name != "threat_exposure" else
+                        "The mean of the draws when the village is not typical.")
     pop = PARAMETERS["population"]
     TypedNumber(f"Population {range_text(pop.low, MAX_VILLAGE_POPULATION)}",
                 str(params.value["population"]),

@@ -52,6 +52,7 @@ GRID_COLOURS = {
     "activist": palette.ACTIVIST,
     "army": palette.ARMY,
     "salvation": palette.SALVATION,
+    "raided": palette.RAIDS,
 }
 
 LEGEND: tuple[tuple[str, str], ...] = (
@@ -65,6 +66,9 @@ LEGEND: tuple[tuple[str, str], ...] = (
     ("left for salvation work: purple + on a blank cell", GRID_COLOURS["salvation"]),
 )
 """What the grid's colours and marks mean, for the page's legend."""
+
+RAID_LEGEND = ("hit by the last raid: dark red frame", GRID_COLOURS["raided"])
+"""The legend's line for the raid frame, shown when the invader's threat is on."""
 
 def series(model: VillageModel) -> pd.DataFrame:
     """The village's weekly outcomes so far, one row per week (week 0 is the start)."""
@@ -92,15 +96,19 @@ def _stamps(px: int) -> dict[str, np.ndarray]:
         "plus": ((np.abs(dx) <= width) | (np.abs(dy) <= width))
                 & (np.maximum(np.abs(dx), np.abs(dy)) <= arm),
         "centre": np.maximum(np.abs(dx), np.abs(dy)) <= px * 0.22,
+        "frame": np.maximum(np.abs(dx), np.abs(dy)) > c - max(1.0, px / 6),
     }
 
 
-def village_image(model: VillageModel, cell_px: int = 16) -> np.ndarray:
+def village_image(model: VillageModel, cell_px: int = 16,
+                  raided: np.ndarray | None = None) -> np.ndarray:
     """The village grid as an RGB array (row 0 at the top, y growing upward as in
     Mesa's grid): each villager present is a cell shaded by stance; Party members (white
     disc) and activists (blue diamond) are marked; the gentry's cells are black, with a
     gold centre while they hold the village government; the cell of a villager who left
-    is blank, with an ochre x (army) or a purple + (salvation work)."""
+    is blank, with an ochre x (army) or a purple + (salvation work). ``raided`` (one bool
+    per household) frames in dark red the cells of the villagers present of the households
+    the last raid hit."""
     s = model.village
     side, px = s.side, cell_px
     cells = np.empty((side, side, 3), dtype=np.uint8)
@@ -133,15 +141,19 @@ def village_image(model: VillageModel, cell_px: int = 16) -> np.ndarray:
     stamp(x[salvation], y[salvation], "plus", GRID_COLOURS["salvation"])
     if len(gentry) and model.government.gentry_rule:
         stamp(gentry[:, 0], gentry[:, 1], "centre", GRID_COLOURS["office"])
+    if raided is not None:
+        hit = present & raided[s.household]
+        stamp(x[hit], y[hit], "frame", GRID_COLOURS["raided"])
     # Grid lines between cells, then y upward.
     image[::px, :] = image[:, ::px] = 235
     return image[::-1]
 
 
-def village_png(model: VillageModel, cell_px: int | None = None) -> bytes:
+def village_png(model: VillageModel, cell_px: int | None = None,
+                raided: np.ndarray | None = None) -> bytes:
     """:func:`village_image` encoded as PNG; the cell size keeps the picture about 400
     pixels wide."""
     px = cell_px or int(np.clip(400 // model.village.side, 3, 24))
     buffer = io.BytesIO()
-    Image.fromarray(village_image(model, px)).save(buffer, format="PNG", compress_level=1)
+    Image.fromarray(village_image(model, px, raided)).save(buffer, format="PNG", compress_level=1)
     return buffer.getvalue()

@@ -50,6 +50,13 @@ PANELS: tuple[Panel, ...] = (
 Grain, bonds and shoes share one delivery rule (docs/ODD.md), so their series coincide and
 one line stands for the three."""
 
+THREAT_PANEL = Panel("the invader's threat",
+                     {"mean_invader_grievance": "grievance against the invader",
+                      "mean_fear_invader": "fear of the invader"},
+                     "mean of villagers present, 0 to 1", percent=False, y_max=1.0)
+"""The threat chart's lines (when ``threat`` is on); ``panels.threat_option`` adds the weeks
+of raids as ticks on the time axis."""
+
 DISTRICT_PANEL = Panel("mobilized in the district",
                        {"recruitment_rate": "district", "pilot_recruitment_rate": "pilots",
                         "other_recruitment_rate": "other villages"},
@@ -67,15 +74,19 @@ SERIES_COLOURS: dict[str, str] = {
     "quota_grain": palette.GRAIN,
     "government_elected": palette.ELECTED,
     "gentry_power_end": palette.GENTRY,
+    "mean_invader_grievance": palette.INVADER_GRIEVANCE,
+    "mean_fear_invader": palette.FEAR_INVADER,
+    "raids": palette.RAIDS,
     "pilot_recruitment_rate": palette.PILOTS,
     "other_recruitment_rate": palette.OTHER_VILLAGES,
 }
 """The colour of each weekly series: a column has one colour on every panel (army
 recruits are the army's colour, gentry power the gentry's)."""
 
-LINE_TYPES = {"army_rate": "dashed", "salvation_rate": "dotted"}
+LINE_TYPES = {"army_rate": "dashed", "salvation_rate": "dotted", "mean_fear_invader": "dashed"}
 """Line styles of army and salvation work: they tell them apart from the total where
-colour means the method, and do not rely on colour alone elsewhere."""
+colour means the method, and do not rely on colour alone elsewhere (nor does fear of the
+invader beside grievance against him)."""
 
 _WEEK_STEPS = (1, 2, 4, 13, 26, 52, 104)
 

@@ -4,10 +4,12 @@ controls' values, and what the model (or the session's bounds) says of them."""
 from __future__ import annotations
 
 import time
+import weakref
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import solara
 
 from ..district.model import DistrictModel
@@ -16,6 +18,7 @@ from ..village.model import VillageModel
 from ..village.parameters import HORIZON_WEEKS, METHODS, PARAMETERS, PRESETS, resolve
 from .controls import (
     SLIDERS,
+    THREAT_SLIDERS,
     check_district_size,
     check_village_size,
     parse_seed,
@@ -62,7 +65,7 @@ def default_params() -> dict[str, Any]:
     p = resolve({})
     return {"branch_method": p["branch_method"], "learn_from_masses": p["learn_from_masses"],
             "population": p["population"], "typical_village": p["typical_village"],
-            **{k: p[k] for k in SLIDERS}}
+            "threat": p["threat"], **{k: p[k] for k in (*SLIDERS, *THREAT_SLIDERS)}}
 
 
 def district_defaults() -> dict[str, Any]:
@@ -110,21 +113,51 @@ def district_problem(params: dict, seed: str, weeks: str) -> str | None:
     return refusal(lambda: check_district(params, seed, weeks))
 
 
+class LastRaids:
+    """The households each village's last raid hit, noted as the page steps them: the
+    model keeps only the losses raids left, so the page compares them before and after a
+    week with raids (a household not hit has only the week's repair,
+    ``raid_loss_decay``)."""
+
+    def __init__(self) -> None:
+        self._hit: weakref.WeakKeyDictionary[Any, tuple[int, np.ndarray]] = \
+            weakref.WeakKeyDictionary()
+
+    def step(self, village: Any) -> None:
+        """One week of ``village``, noting the households a raid in it hit."""
+        threat = getattr(village, "threat", None)
+        if threat is None or not village.p["threat"]:
+            village.step()
+            return
+        raids, before = threat.raids, threat.raid_loss.copy()
+        village.step()
+        if village.threat.raids > raids:
+            repaired = before * (1.0 - village.p["raid_loss_decay"])
+            self._hit[village] = (village.week, village.threat.raid_loss > repaired)
+
+    def of(self, village: Any) -> tuple[int, np.ndarray] | None:
+        """The week of ``village``'s last raid and the households it hit (one bool per
+        household), or None before its first raid."""
+        return self._hit.get(village)
+
+
 @dataclass
 class Simulation:
-    """What a page steps: its villages, the week, and the controls' state."""
+    """What a page steps: its villages, the week, the controls' state, and the households
+    each village's last raid hit."""
 
     villages: solara.Reactive[list[Any]]  # VillageModels, or one DistrictModel
     week: solara.Reactive[int]
     playing: solara.Reactive[bool]
     error: solara.Reactive[str | None]
     weeks: int
+    raids: LastRaids = field(default_factory=LastRaids)
 
     def step(self) -> bool:
         """One week of every village; a model error stops play and shows on the page."""
         try:
             for village in self.villages.value:
-                village.step()
+                self.raids.step(village)
         except Exception as e:  # noqa: BLE001 -- shown on the page, which goes on
             self.error.set(f"the village stopped in week {self.week.value + 1}: {e}")
             self.playing.set(False)
@@ -143,7 +176,8 @@ def use_simulation(make: Callable[[], list[Any]], weeks: int,
     week = solara.use_reactive(0)
     playing = solara.use_reactive(False)
     error = solara.use_reactive(None)
-    sim = Simulation(villages, week, playing, error, weeks)
+    raids = solara.use_memo(LastRaids, [])
+    sim = Simulation(villages, week, playing, error, weeks, raids)
 
     def play() -> None:
         while sim.playing.value and sim.week.value < sim.weeks:
