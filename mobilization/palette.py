@@ -12,8 +12,10 @@ the gentry.
 
 from __future__ import annotations
 
-METHOD_COLOURS: dict[str, str] = {"welfare-first": "#c0392b", "quota-only": "#2c3e50"}
-"""The branch methods of Chen Yun (1939)."""
+METHOD_COLOURS: dict[str, str] = {"welfare-first": "#c0392b", "quota-only": "#2c3e50",
+                                  "Chen Yun's village": "#f1948a"}
+"""The branch methods of Chen Yun (1939), and the comparison's arm of a welfare-first branch
+in a village like his (a lighter welfare-first red)."""
 
 STANCE_COLOURS_BY_NAME: dict[str, str] = {
     "active": "#a63603", "intermediate": "#f5b041", "backward": "#7f8c8d"}

@@ -82,6 +82,7 @@ import pandas as pd
 from scipy import sparse
 
 from ..village.outcomes import BOUNDS
+from ..village.parameters import PARAMETERS
 from .calibration import (
     LOSS_TEXT,
     CalibrationResult,
@@ -252,7 +253,10 @@ def fit(runs: pd.DataFrame, spec: CalibrationSpec) -> CalibrationResult:
         "bootstrap": boot,
         "slopes": _slopes(spec, levels, cube, best),
         "edge": [f for f, v in fitted.items()
-                 if len(levels[f]) > 1 and v in (levels[f][0], levels[f][-1])],
+                 if len(levels[f]) > 1 and v in (levels[f][0], levels[f][-1])
+                 and v not in (PARAMETERS[f].low, PARAMETERS[f].high)],
+        "bound": [f for f, v in fitted.items()
+                  if len(levels[f]) > 1 and v in (PARAMETERS[f].low, PARAMETERS[f].high)],
     }
     if n_targets == 2 and len(spec.outcomes) == 1:
         ratio = means[0] / np.where(means[1] > 0, means[1], np.nan)

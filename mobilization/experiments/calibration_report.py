@@ -74,6 +74,9 @@ def _sensitivity_lines(result: CalibrationResult) -> list[str]:
     if s["edge"]:
         lines.append("WARNING: the fitted value of " + ", ".join(s["edge"]) + " is at the "
                      "edge of its grid; widen the grid")
+    if s.get("bound"):
+        lines.append("NOTE: the fitted value of " + ", ".join(s["bound"]) + " is at the end "
+                     "of its allowed range: the bands are best met there or beyond it")
     return lines
 
 
@@ -321,4 +324,8 @@ def _reading(result: CalibrationResult) -> list[str]:
         lines.append("The fitted value of " + ", ".join(f"`{f}`" for f in s["edge"])
                      + " lies on the edge of the grid; the grid does not bracket the "
                        "optimum.")
+    if s.get("bound"):
+        lines.append("The fitted value of " + ", ".join(f"`{f}`" for f in s["bound"])
+                     + " lies at the end of its allowed range: the bands are best met "
+                       "there or beyond it, which the model cannot go.")
     return [" ".join(lines)] if lines else []

@@ -1,7 +1,8 @@
-"""The headline comparison: both branch methods over many replicated villages.
+"""The headline comparison: both branch methods over many replicated villages, and a
+welfare-first branch in a village like Chen Yun's.
 
-The comparison is an experiment like any other, built in code (:func:`experiment`): a grid
-over ``branch_method`` with common random numbers, replication ``r`` of both methods
+The comparison is an experiment like any other, built in code (:func:`experiment`): one
+point per arm (:data:`ARMS`) with common random numbers, replication ``r`` of every arm
 running with the same integer seed, ``SeedSequence(seed).spawn(replications)[r]
 .generate_state(1)[0]`` (:func:`replication_seeds`), so the two methods meet the same
 villagers, gentry and chance events, and the difference between them is the method. It
@@ -30,10 +31,23 @@ from ..village.outcomes import BOUNDS, OUTCOMES
 from ..village.parameters import HORIZON_WEEKS, check_weeks, resolve
 from .design import Experiment, Point
 from .stats import describe
-from .targets import check_targets
+from .targets import CHEN_YUN, check_targets
 
 METHODS: tuple[str, ...] = ("welfare-first", "quota-only")
-"""The two presets compared, in reporting order (point ``i`` runs ``METHODS[i]``)."""
+"""The two presets compared over the same drawn villages."""
+
+# CHEN_YUN (targets.py): a welfare-first branch in a village like Chen Yun's, the typical
+# village, whose structure is the parameters themselves (``typical_village``), where DESIGN
+# section 4's pattern 1 (about 13%) and pattern 3 (quotas filled) are stated. The methods are
+# compared across the documented range of villages, where pattern 2 (1-2%) is stated.
+
+ARMS: dict[str, dict[str, Any]] = {
+    "welfare-first": {"branch_method": "welfare-first"},
+    "quota-only": {"branch_method": "quota-only"},
+    CHEN_YUN: {"branch_method": "welfare-first", "typical_village": True},
+}
+"""Each arm's own parameters, set over the overrides (point ``i`` runs the i-th arm, in
+reporting order); replication r of every arm runs with one seed."""
 
 SERIES: tuple[str, ...] = ("recruitment_rate", "army_rate", "salvation_rate")
 """Weekly outcomes kept for every run (for the recruitment-over-time figure)."""
@@ -51,17 +65,18 @@ def replication_seeds(seed: int, replications: int) -> list[int]:
 
 def experiment(replications: int = 100, weeks: int = HORIZON_WEEKS, seed: int = DEFAULT_SEED,
                overrides: dict[str, Any] | None = None) -> Experiment:
-    """The comparison as an experiment: one design point per method in :data:`METHODS`,
-    ``overrides`` fixed for both, common seeds (as :func:`replication_seeds`), and the
+    """The comparison as an experiment: one design point per arm of :data:`ARMS`,
+    ``overrides`` fixed for all, common seeds (as :func:`replication_seeds`), and the
     weekly :data:`SERIES` kept. Arguments are checked by :func:`validate`."""
     overrides = dict(overrides or {})
-    points = tuple(Point(i, "", {**overrides, "branch_method": m})
-                   for i, m in enumerate(METHODS))
+    points = tuple(Point(i, "", {**overrides, **fixed})
+                   for i, fixed in enumerate(ARMS.values()))
     return Experiment(
         name=NAME, weeks=weeks, replications=replications, seed=seed, seeding="common",
         design="grid", factors=("branch_method",), points=points, subs=(), sample=None,
-        ranges={}, tables={}, description="welfare-first against quota-only "
-        "(mobilize compare)", series=SERIES, series_every=1)
+        ranges={}, tables={}, description="welfare-first against quota-only, and "
+        "welfare-first in Chen Yun's village (mobilize compare)", series=SERIES,
+        series_every=1)
 
 
 @dataclass
@@ -160,8 +175,8 @@ def validate(
         raise ValueError(
             "branch_method cannot be overridden in a comparison: both methods are always run"
         )
-    resolved = [resolve({**overrides, "branch_method": m}) for m in METHODS]
-    # Explicit values override the presets, so both methods agree on them.
+    resolved = [resolve({**overrides, **fixed}) for fixed in ARMS.values()]
+    # Explicit values override the presets, so the arms agree on them (but each arm's own).
     return {name: resolved[0][name] for name in overrides}
 
 
@@ -219,9 +234,10 @@ def result_of(rows: pd.DataFrame, series: pd.DataFrame, design: Experiment,
     weekly series (as :meth:`Store.read_series`) of the design :func:`experiment` made."""
     from .store import param_column
 
-    method = rows["point"].map(dict(enumerate(METHODS)))
-    if not (method == rows[param_column("branch_method")].astype(str)).all():
-        raise ValueError("the store's points are not the comparison's methods")
+    method = rows["point"].map(dict(enumerate(ARMS)))
+    preset = rows["point"].map({i: f["branch_method"] for i, f in enumerate(ARMS.values())})
+    if not (preset == rows[param_column("branch_method")].astype(str)).all():
+        raise ValueError("the store's points are not the comparison's arms")
     runs = pd.DataFrame({"method": method.astype(object),
                          "replication": rows["replication"].astype("int64"),
                          "seed": rows["seed"].astype("int64"),
@@ -233,7 +249,7 @@ def result_of(rows: pd.DataFrame, series: pd.DataFrame, design: Experiment,
 
     weeks, replications = design.weeks, design.replications
     weekly: dict[str, dict[str, np.ndarray]] = {}
-    for point, m in enumerate(METHODS):
+    for point, m in enumerate(ARMS):
         rows_m = series[series["point"] == point].sort_values(["replication", "week"])
         if len(rows_m) != replications * (weeks + 1):
             raise ValueError(f"the store holds {len(rows_m)} weekly rows of {m}; expected "
@@ -250,18 +266,18 @@ def result_of(rows: pd.DataFrame, series: pd.DataFrame, design: Experiment,
             m: {name: describe(runs.loc[runs["method"] == m, name].to_numpy(float),
                                BOUNDS[name])
                 for name in OUTCOMES}
-            for m in METHODS
+            for m in ARMS
         },
     }
     summary["targets"] = [
         {"target": d, "passed": ok, "detail": detail}
         for d, ok, detail in check_targets(summary)
     ]
-    summary["parameters"] = {m: resolve({**overrides, "branch_method": m}) for m in METHODS}
+    summary["parameters"] = {m: resolve({**overrides, **fixed}) for m, fixed in ARMS.items()}
     return CompareResult(runs=runs, weekly=weekly, summary=summary)
 
 
 def _method_order(col: pd.Series) -> pd.Series:
     if col.name == "method":
-        return col.map({m: i for i, m in enumerate(METHODS)})
+        return col.map({m: i for i, m in enumerate(ARMS)})
     return col

@@ -3,9 +3,13 @@
 The model never imports this module: the targets are what the comparison is checked
 against, not something the model is told. They come from Chen Yun (1939):
 
-* the good branch (welfare-first) sent about 13% of its people to the army and to
-  national-salvation work, comparable villages (quota-only) 1-2%;
-* the good branch also met its quotas of grain and bonds at least as well;
+* the good branch (welfare-first, in a village like Chen Yun's: the typical village) sent
+  about 13% of its people to the army and to national-salvation work, comparable villages
+  (quota-only, across the documented range of villages) 1-2%; over the same villages
+  welfare-first sends at least three times as many;
+* the good branch also filled its quotas of grain and bonds ("has fulfilled its quotas";
+  DESIGN section 4, pattern 3: 95% or more). The first edition asked for at least as well
+  as quota-only; its orders fill them too, so the source does not say which fills more;
 * under quota-only the mass organizations stay nominal ("only interested in accumulating
   names on a membership list") and the village governments stay with the gentry;
 * welfare-first villages elect their own government more often.
@@ -22,6 +26,9 @@ from typing import Any
 from .formatting import format_number, mean_ci_text
 
 WELFARE, QUOTA = "welfare-first", "quota-only"
+CHEN_YUN = "Chen Yun's village"
+"""The comparison's arm of a welfare-first branch in a village like Chen Yun's: the typical
+village (``typical_village``), whose structure is the parameters themselves."""
 
 
 @dataclass(frozen=True)
@@ -83,18 +90,36 @@ class Below:
         return f"{self.method}: mean {self.outcome} < {self.value:g}"
 
 
-Target = Band | AtLeast | Exceeds | Below
+@dataclass(frozen=True)
+class Ratio:
+    """The mean of ``outcome`` under ``method`` is at least ``ratio`` times its mean under
+    ``other`` (the same villages)."""
+
+    outcome: str
+    method: str
+    other: str
+    ratio: float
+
+    @property
+    def description(self) -> str:
+        return f"mean {self.outcome}: {self.method} >= {self.ratio:g} x {self.other}"
+
+
+Target = Band | AtLeast | Exceeds | Below | Ratio
 
 TARGETS: tuple[Target, ...] = (
-    Band(WELFARE, "recruitment_rate", 0.10, 0.16, centre=0.13),
+    Band(CHEN_YUN, "recruitment_rate", 0.10, 0.16, centre=0.13),
     Band(QUOTA, "recruitment_rate", 0.005, 0.03),
-    AtLeast("quota_grain", WELFARE, QUOTA),
-    AtLeast("quota_bonds", WELFARE, QUOTA),
+    Band(CHEN_YUN, "quota_grain", 0.95, 1.0),
+    Band(CHEN_YUN, "quota_bonds", 0.95, 1.0),
     Exceeds(QUOTA, "nominal_membership_end", "active_membership"),
     Below(QUOTA, "government_elected", 0.5),
     AtLeast("government_elected", WELFARE, QUOTA, strict=True),
+    Ratio("recruitment_rate", WELFARE, QUOTA, 3.0),
 )
-"""The validation targets, in the order they are reported."""
+"""The validation targets, in the order they are reported: DESIGN section 4's patterns 1
+and 3 in Chen Yun's village, 2 and 4 across the documented range of villages, and the
+contrast of the two methods over the same villages (at least 3x; not fitted)."""
 
 
 
@@ -121,6 +146,10 @@ def _check(t: Target, summary: dict[str, Any]) -> tuple[bool, str]:
     if isinstance(t, Exceeds):
         a, b = _mean(summary, t.method, t.outcome), _mean(summary, t.method, t.other_outcome)
         return a > b, f"{t.outcome} {a:.4g} vs {t.other_outcome} {b:.4g}"
+    if isinstance(t, Ratio):
+        a, b = _mean(summary, t.method, t.outcome), _mean(summary, t.other, t.outcome)
+        ratio = a / b if b > 0 else float("inf")
+        return ratio >= t.ratio, f"{t.method} {a:.4g} / {t.other} {b:.4g} = {ratio:.3g}x"
     if isinstance(t, Below):
         m = _mean(summary, t.method, t.outcome)
         return m < t.value, f"mean {m:.4g}"

@@ -165,7 +165,7 @@ PARAMETERS: dict[str, Param] = {
         _P("shoe_quota", 0.02, 0.0, 0.5, float, "assumption",
            "Army shoes per quota period, as a share of the village's income.", group="quotas"),
         # --- behaviour (no empirical basis; calibrated or plausible ranges) ----------------
-        _P("enlist_hazard", 0.005, 0.0, 0.5, float, "calibrated",
+        _P("enlist_hazard", 0.021, 0.0, 0.5, float, "calibrated",
            "Highest weekly chance that a fully ready villager enlists or leaves for "
            "salvation work.", group="mobilization"),
         _P("enlist_threshold", 0.55, 0.0, 1.0, float, "assumption",
@@ -174,7 +174,7 @@ PARAMETERS: dict[str, Param] = {
            group="mobilization"),
         _P("enlist_slope", 10.0, 1.0, 50.0, float, "assumption",
            "Steepness of the readiness-to-enlist curve.", group="mobilization"),
-        _P("press_compliance", 0.035, 0.0, 1.0, float, "calibrated",
+        _P("press_compliance", 0.0, 0.0, 1.0, float, "calibrated",
            "Chance that a man named by quota assignment actually enlists, at full trust.",
            group="quotas"),
         _P("struggle_threshold", 0.12, 0.0, 1.0, float, "assumption",
