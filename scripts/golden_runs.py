@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 import mobilization as mb
+from mobilization.village.parameters import FIRST_EDITION
 
 OUT = Path(__file__).resolve().parents[1] / "tests" / "data" / "golden_runs.json"
 
@@ -35,8 +36,10 @@ DISTRICT_RUNS = [
 
 
 def _split(spec: dict) -> tuple[int, int, dict]:
+    """Weeks, seed and parameters of a run: the first edition's model (FIRST_EDITION), as
+    the runs were written with it, plus the spec's own parameters."""
     spec = dict(spec)
-    return spec.pop("weeks", 104), spec.pop("rng"), spec
+    return spec.pop("weeks", 104), spec.pop("rng"), {**FIRST_EDITION, **spec}
 
 
 def compute() -> dict:
@@ -50,7 +53,8 @@ def compute() -> dict:
     for spec in DISTRICT_RUNS:
         weeks, rng, params = _split(spec)
         district.append({"spec": spec,
-                         "outcomes": mb.simulate_district(weeks=weeks, rng=rng, **params)})
+                         "outcomes": mb.simulate_district(
+                             weeks=weeks, rng=rng, village_draws="uniform-gentry", **params)})
     return {
         "village": village,
         "series": {"spec": SERIES_RUN,

@@ -11,7 +11,15 @@ import pytest
 from mobilization import VillageModel
 from mobilization.village import accord
 from mobilization.village.outcomes import BOUNDS
+from mobilization.village.parameters import FIRST_EDITION
 from mobilization.village.population import ACTIVIST, NONE, PRESENT, RENT, VILLAGER
+
+
+def first(**params: object) -> dict:
+    """The parameters with the rest of the model as the first edition (FIRST_EDITION):
+    these tests isolate one second-edition switch, as when it was built."""
+    return {**FIRST_EDITION, **params}
+
 
 NEW = ("struggles_own_accord", "measures_clawed_back", "gentry_reprisals_count")
 ON = {"spontaneous_struggles": True, "gentry_reprisals": True}
@@ -19,7 +27,7 @@ N_VILLAGES = 40
 
 
 def _run(weeks: int, rng: int, **params) -> VillageModel:
-    model = VillageModel(rng=rng, record=False, weeks=None, **params)
+    model = VillageModel(**first(rng=rng, record=False, weeks=None, **params))
     for _ in range(weeks):
         model.step()
     return model

@@ -42,7 +42,7 @@ def test_pressed_men_are_counted_as_pressed() -> None:
 
 def test_invader_is_a_reason_only_with_the_threat() -> None:
     on = simulate(rng=2, population=300, threat=True, raid_rate=0.5, threat_exposure=1.0)
-    off = simulate(rng=2, population=300)
+    off = simulate(rng=2, population=300, threat=False)
     assert on["mobilized_invader_rate"] > 0
     assert off["mobilized_invader_rate"] == 0.0
 

@@ -21,9 +21,18 @@ from mobilization.village.population import ARMY, PRESENT
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 from labour_curve import curve, saturation  # noqa: E402
 
+from mobilization.village.parameters import FIRST_EDITION
+
+
+def first(**params: object) -> dict:
+    """The parameters with the rest of the model as the first edition (FIRST_EDITION):
+    these tests isolate one second-edition switch, as when it was built."""
+    return {**FIRST_EDITION, **params}
+
+
 
 def _run(weeks: int, **params: object) -> VillageModel:
-    m = VillageModel(rng=5, population=120, weeks=None, **params)
+    m = VillageModel(**first(rng=5, population=120, weeks=None, **params))
     for _ in range(weeks):
         m.step()
     return m
@@ -53,8 +62,8 @@ def test_on_conserves_population_and_keeps_needed_hands(
     """Every week's leavers of their own accord: at most one per household, and only from a
     household whose hands left (with care) still exceed its land's need. (Recruits the
     branch presses for a quota are its decision, not the household's: ODD 7.11.)"""
-    m = VillageModel(rng=11, population=200, weeks=None, household_labour=True,
-                     enlist_hazard=0.05)  # many leave, so the floor is tested often
+    m = VillageModel(**first(rng=11, population=200, weeks=None, household_labour=True,
+                     enlist_hazard=0.05))  # many leave, so the floor is tested often
     s, p = m.village, m.p
     need = p["labour_need"] * s.land
     draws = dynamics.mobilization_draws
@@ -78,7 +87,7 @@ def test_on_conserves_population_and_keeps_needed_hands(
 
 
 def test_soldier_family_care_adds_labour() -> None:
-    m = VillageModel(rng=2, population=100, household_labour=True)
+    m = VillageModel(**first(rng=2, population=100, household_labour=True))
     s, p = m.village, m.p
     s.status[0] = ARMY
     gov = VillageGovernment(0.5, 0.5, 0.0, 0.5)
@@ -93,7 +102,7 @@ def test_soldier_family_care_adds_labour() -> None:
 
 
 def test_army_choice_rises_with_consciousness_and_falls_with_need() -> None:
-    m = VillageModel(rng=2, population=100, household_labour=True)
+    m = VillageModel(**first(rng=2, population=100, household_labour=True))
     s, p, gov = m.village, m.p, m.government
     s.consciousness[:] = 0.2
     low = dynamics.labour_choice(s, gov, p).army
@@ -109,8 +118,9 @@ def test_care_raises_recruitment_when_on() -> None:
     """Where soldiers' families win preferential treatment, the labour the village adds lets
     them spare more: over ten welfare-first villages, more leave with care than without."""
     def mean_rate(care: float) -> float:
-        return float(np.mean([curve(seed, weeks=156, population=200, household_labour=True,
-                                    care_labour=care)[0][-1] for seed in range(10)]))
+        return float(np.mean([curve(seed, weeks=156, **first(
+            population=200, household_labour=True, care_labour=care))[0][-1]
+            for seed in range(10)]))
     assert mean_rate(1.0) > mean_rate(0.0)
 
 
@@ -119,8 +129,8 @@ def test_mobilization_levels_off_with_household_labour(on: bool) -> None:
     """Welfare-first, population 200, ten seeds, five years: the weekly rate of new leavers
     in year five is below half its peak 13-week mean and falls from year two more than
     without the switch (the first edition's curve does not level off)."""
-    runs = {flag: np.array([curve(s, branch_method="welfare-first", population=200,
-                                  household_labour=flag)[0] for s in range(10)])
+    runs = {flag: np.array([curve(s, **first(branch_method="welfare-first", population=200,
+                                             household_labour=flag))[0] for s in range(10)])
             for flag in (False, on)}
     peak, five, two = saturation(runs[on])
     _, five_off, two_off = saturation(runs[False])

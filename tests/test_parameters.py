@@ -236,8 +236,10 @@ def test_share_hired_plus_share_poor_above_one_is_refused(hired, poor):
 
 @pytest.mark.parametrize(("hired", "poor"), [(0.5, 0.5), (0.0, 1.0), (1.0, 0.0), (0.3, 0.7)])
 def test_share_hired_plus_share_poor_equal_to_one_is_accepted(hired, poor):
-    model = build(share_hired=hired, share_poor=poor)
+    model = build(share_hired=hired, share_poor=poor, typical_village=True)
     assert model.p["share_hired"] == hired and model.p["share_poor"] == poor
+    drawn = build(share_hired=hired, share_poor=poor)  # drawn around them: still no middle
+    assert drawn.p["share_hired"] + drawn.p["share_poor"] == pytest.approx(1.0)
 
 
 # --- presets --------------------------------------------------------------------------

@@ -7,13 +7,21 @@ import numpy as np
 import pytest
 
 from mobilization.village.model import VillageModel
+from mobilization.village.parameters import FIRST_EDITION
 from mobilization.village.quotas import GOODS, capacity, sources
+
+
+def first(**params: object) -> dict:
+    """The parameters with the rest of the model as the first edition (FIRST_EDITION):
+    these tests isolate one second-edition switch, as when it was built."""
+    return {**FIRST_EDITION, **params}
+
 
 KEYS = tuple(f"quota_{g}" for g in GOODS)
 
 
 def run(weeks: int, seed: int = 3, force_association: bool = False, **params):
-    m = VillageModel(rng=seed, weeks=weeks, record=False, **params)
+    m = VillageModel(**first(rng=seed, weeks=weeks, record=False, **params))
     if force_association:
         m.womens_association = True
     for _ in range(weeks):
@@ -42,13 +50,13 @@ def test_on_the_three_fulfilments_differ(method):
 def test_on_draws_nothing_extra():
     """The switch draws no random numbers itself: before any week both models have the
     same stream."""
-    a = VillageModel(rng=5, weeks=10, record=False)
-    b = VillageModel(rng=5, weeks=10, record=False, separate_quotas=True)
+    a = VillageModel(**first(rng=5, weeks=10, record=False))
+    b = VillageModel(**first(rng=5, weeks=10, record=False, separate_quotas=True))
     assert a.rng.bit_generator.state == b.rng.bit_generator.state
 
 
 def test_shoes_rise_with_the_womens_association():
-    m = VillageModel(rng=4, weeks=10, record=False, separate_quotas=True)
+    m = VillageModel(**first(rng=4, weeks=10, record=False, separate_quotas=True))
     before = capacity(m)["shoes"]
     m.womens_association = True
     after = capacity(m)["shoes"]
@@ -64,8 +72,8 @@ def test_shoes_rise_with_the_womens_association():
 
 @pytest.mark.parametrize("household_labour", [False, True])
 def test_grain_falls_with_raids(household_labour):
-    m = VillageModel(rng=6, weeks=10, record=False, separate_quotas=True, threat=True,
-                     household_labour=household_labour)
+    m = VillageModel(**first(rng=6, weeks=10, record=False, separate_quotas=True, threat=True,
+                     household_labour=household_labour))
     src0, cap0 = sources(m)["grain"], capacity(m)["grain"]
     m.threat.raid_loss[:] = 0.3
     src1, cap1 = sources(m)["grain"], capacity(m)["grain"]
@@ -77,7 +85,7 @@ def test_grain_falls_with_raids(household_labour):
 
 
 def test_bonds_rise_with_the_cooperative():
-    m = VillageModel(rng=7, weeks=10, record=False, separate_quotas=True)
+    m = VillageModel(**first(rng=7, weeks=10, record=False, separate_quotas=True))
     before = capacity(m)["bonds"]
     m.branch.won.append("cooperative")
     assert capacity(m)["bonds"] > before
@@ -89,7 +97,7 @@ def test_bonds_rise_with_the_cooperative():
     {"branch_method": "quota-only", "threat": True, "threat_exposure": 1.0, "raid_rate": 0.5},
 ])
 def test_fulfilment_in_unit_interval(params):
-    m = VillageModel(rng=8, weeks=40, record=False, separate_quotas=True, **params)
+    m = VillageModel(**first(rng=8, weeks=40, record=False, separate_quotas=True, **params))
     for _ in range(40):
         m.step()
         for kind, value in capacity(m).items():

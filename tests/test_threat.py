@@ -10,7 +10,15 @@ import numpy as np
 import pytest
 
 from mobilization import VillageModel, simulate
+from mobilization.village.parameters import FIRST_EDITION
 from mobilization.village.threat import Threat
+
+
+def first(**params: object) -> dict:
+    """The parameters with the rest of the model as the first edition (FIRST_EDITION):
+    these tests isolate one second-edition switch, as when it was built."""
+    return {**FIRST_EDITION, **params}
+
 
 THREAT_OUTCOMES = ("raids", "reprisals", "mean_invader_grievance", "mean_fear_invader",
                    "raid_losses")
@@ -18,7 +26,7 @@ SEEDS = range(20)
 
 
 def _run(weeks: int, rng: int, **params) -> VillageModel:
-    model = VillageModel(rng=rng, record=False, weeks=None, **params)
+    model = VillageModel(**first(rng=rng, record=False, weeks=None, **params))
     for _ in range(weeks):
         model.step()
     return model
@@ -50,8 +58,8 @@ def test_on_changes_the_random_stream() -> None:
 
 def test_no_exposure_no_raid() -> None:
     for seed in range(5):
-        out = simulate(weeks=52, rng=seed, population=100, threat=True, raid_rate=1.0,
-                       threat_exposure=0.0)
+        out = simulate(**first(weeks=52, rng=seed, population=100, threat=True, raid_rate=1.0,
+                       threat_exposure=0.0))
         assert out["raids"] == 0 and out["mean_invader_grievance"] == 0
         assert out["raid_losses"] == 0
 
@@ -88,8 +96,8 @@ def test_the_threat_raises_recruitment_under_quota_only() -> None:
     the more the village is raided (paired seeds, 20 villages each)."""
     means = []
     for rate in (0.0, 0.2, 0.6):
-        rates = [simulate(rng=seed, branch_method="quota-only", threat=True,
-                          raid_rate=rate, threat_exposure=1.0)["recruitment_rate"]
+        rates = [simulate(**first(rng=seed, branch_method="quota-only", threat=True,
+                          raid_rate=rate, threat_exposure=1.0))["recruitment_rate"]
                  for seed in SEEDS]
         means.append(float(np.mean(rates)))
     assert means[0] < means[1] < means[2], means
@@ -97,5 +105,5 @@ def test_the_threat_raises_recruitment_under_quota_only() -> None:
 
 
 def test_switch_on_with_no_raid_rate_raids_nowhere() -> None:
-    out = simulate(weeks=40, rng=3, population=100, threat=True, raid_rate=0.0)
+    out = simulate(**first(weeks=40, rng=3, population=100, threat=True, raid_rate=0.0))
     assert out["raids"] == 0 and out["mean_invader_grievance"] == 0

@@ -1,6 +1,7 @@
-"""Villages differ (DESIGN principle 3, issue 11 item 4): with ``typical_village=False`` a
-village draws its gentry power, class shares and branch quality around the parameters;
-with the default ``True`` it is exactly the parameters and draws nothing more."""
+"""Villages differ (DESIGN principle 3, issue 11 item 4): with ``typical_village=False`` (the
+default) a village draws its gentry power, class shares, branch quality and exposure to
+raids around the parameters; with ``True`` it is exactly the parameters and draws nothing
+more."""
 
 from __future__ import annotations
 
@@ -22,8 +23,15 @@ from mobilization.village.draws import (
 )
 from mobilization.village.model import VillageModel
 from mobilization.village.outcomes import OUTCOMES
-from mobilization.village.parameters import PARAMETERS, resolve
+from mobilization.village.parameters import FIRST_EDITION, PARAMETERS, resolve
 from mobilization.village.run import simulate
+
+
+def first(**params: object) -> dict:
+    """The parameters with the rest of the model as the first edition (FIRST_EDITION):
+    these tests isolate one second-edition switch, as when it was built."""
+    return {**FIRST_EDITION, **params}
+
 
 SPREADS = ("village_spread_gentry", "village_spread_class", "village_spread_branch",
            "village_spread_threat")
@@ -40,17 +48,17 @@ def _draws(n: int, **params: object) -> dict[str, np.ndarray]:
 def test_spread_zero_gives_the_typical_village() -> None:
     p = resolve({"typical_village": False, **NO_SPREAD})
     assert draw_structure(p, np.random.default_rng(3)) == typical(p)
-    drawn = VillageModel(rng=3, typical_village=False, **NO_SPREAD).report
-    plain = VillageModel(rng=3).report
+    drawn = VillageModel(**first(rng=3, typical_village=False, **NO_SPREAD)).report
+    plain = VillageModel(**first(rng=3)).report
     for name in STRUCTURE:
         assert drawn["drawn_" + name] == plain["drawn_" + name] == PARAMETERS[name].default
 
 
 def test_the_typical_village_draws_no_random_number(monkeypatch: pytest.MonkeyPatch) -> None:
     """The switch's default leaves the stream, and so every result, as it was."""
-    with_switch = VillageModel(rng=11)
+    with_switch = VillageModel(**first(rng=11))
     monkeypatch.setattr(village_model, "draw_structure", lambda p, rng: typical(p))
-    without = VillageModel(rng=11)
+    without = VillageModel(**first(rng=11))
     assert (with_switch.rng.bit_generator.state == without.rng.bit_generator.state)
     assert with_switch.random.getstate() == without.random.getstate()
     for _ in range(8):
@@ -66,8 +74,8 @@ def test_a_village_with_draws_takes_a_fixed_number_of_uniforms() -> None:
     draw_structure(p, rng)
     ref.random(N_UNIFORMS)
     assert rng.bit_generator.state == ref.bit_generator.state
-    a = VillageModel(rng=5, typical_village=False, **NO_SPREAD)
-    b = VillageModel(rng=5, typical_village=False, village_spread_gentry=0.5)
+    a = VillageModel(**first(rng=5, typical_village=False, **NO_SPREAD))
+    b = VillageModel(**first(rng=5, typical_village=False, village_spread_gentry=0.5))
     assert np.array_equal(a.village.female, b.village.female)
     assert a.structure["gentry_power"] != b.structure["gentry_power"]
 
@@ -111,8 +119,9 @@ def test_dirichlet_underflow_falls_back_to_the_means() -> None:
 def _variance_ratio(method: str, typical_village: bool, n: int = 30, population: int = 200,
                     weeks: int = 104) -> float:
     """Between-village variance of the recruitment rate over its binomial noise."""
-    r = np.array([simulate(weeks, 1000 + i, branch_method=method, population=population,
-                           typical_village=typical_village)["recruitment_rate"]
+    r = np.array([simulate(weeks, 1000 + i, **first(branch_method=method, population=population,
+                                                   typical_village=typical_village)
+                           )["recruitment_rate"]
                   for i in range(n)])
     p = r.mean()
     return float(r.var(ddof=1) / (p * (1 - p) / population))
@@ -141,7 +150,7 @@ def test_same_seed_same_draws_in_any_process() -> None:
 
 
 def test_the_drawn_structure_is_reported_under_its_own_names() -> None:
-    m = VillageModel(rng=2, typical_village=False, population=60)
+    m = VillageModel(**first(rng=2, typical_village=False, population=60))
     for name, value in m.structure.items():
         assert "drawn_" + name in OUTCOMES and "drawn_" + name not in PARAMETERS
         assert m.report["drawn_" + name] == value
@@ -159,13 +168,16 @@ def test_bad_spreads_are_refused(name: str, value: object) -> None:
         resolve({name: value})
 
 
-def test_a_district_can_draw_its_villages_as_single_villages_do() -> None:
-    d = DistrictModel(rng=4, n_villages=5, population=60, village_draws="village")
+def test_a_district_draws_its_villages_as_single_villages_do() -> None:
+    """By default (village_draws 'village'); 'uniform-gentry' keeps the first edition's
+    typical villages around a uniform gentry power."""
+    d = DistrictModel(rng=4, n_villages=5, population=60)
+    assert d.d["village_draws"] == "village"
     assert all(not v.p["typical_village"] for v in d.villages)
     assert np.array_equal(d.initial_power,
                           [v.structure["gentry_power"] for v in d.villages])
     assert len({v.structure["share_poor"] for v in d.villages}) == 5
-    plain = DistrictModel(rng=4, n_villages=5, population=60)
+    plain = DistrictModel(rng=4, n_villages=5, population=60, village_draws="uniform-gentry")
     assert all(v.p["typical_village"] for v in plain.villages)
     assert len({v.structure["share_poor"] for v in plain.villages}) == 1
     with pytest.raises(ValueError, match="village_draws"):
@@ -176,12 +188,12 @@ def test_a_village_draws_its_exposure_to_raids() -> None:
     """Exposure to the invader is part of a village's structure: the parameter itself for a
     typical village, a Beta draw around it otherwise, and what the raids then use."""
     assert "threat_exposure" in STRUCTURE
-    typical_model = VillageModel(rng=3, population=60)
+    typical_model = VillageModel(**first(rng=3, population=60))
     assert typical_model.structure["threat_exposure"] == PARAMETERS["threat_exposure"].default
-    draws = [VillageModel(rng=seed, population=60, typical_village=False,
-                          threat_exposure=0.3).structure["threat_exposure"]
+    draws = [VillageModel(**first(rng=seed, population=60, typical_village=False,
+                          threat_exposure=0.3)).structure["threat_exposure"]
              for seed in range(60)]
     assert all(0 < x < 1 for x in draws) and np.std(draws) > 0.05
     assert abs(np.mean(draws) - 0.3) < 4 * np.std(draws) / np.sqrt(len(draws))
-    drawn = VillageModel(rng=5, population=60, typical_village=False, threat=True)
+    drawn = VillageModel(**first(rng=5, population=60, typical_village=False, threat=True))
     assert drawn.p["threat_exposure"] == drawn.structure["threat_exposure"]

@@ -69,10 +69,10 @@ class DistrictModel(mesa.Model):
     village parameter are keyword arguments; village parameters apply to every village,
     except ``gentry_power``, the centre of each village's draw. ``rng`` seeds the district:
     each village gets its own seed from it. ``village_draws`` says how villages differ:
-    gentry power uniform within ``gentry_power +- gentry_spread`` ("uniform-gentry", the
-    default and the first edition), or each village's own structural draws as
-    ``typical_village=False`` makes them ("village"), so districts and single villages
-    draw alike.
+    each village's own structural draws as ``typical_village=False`` makes them
+    ("village", the default), so districts and single villages draw alike, or the first
+    edition's gentry power uniform within ``gentry_power +- gentry_spread`` and the rest
+    typical ("uniform-gentry").
     """
 
     def __init__(self, rng: Any = None, **params: Any) -> None:
@@ -95,7 +95,8 @@ class DistrictModel(mesa.Model):
             powers = np.clip(centre + self.rng.uniform(-spread, spread, n), 0.0, 1.0)
             self.villages = [
                 VillageModel(rng=np.random.default_rng(s), record=False,
-                             **{**village, "gentry_power": float(g)})
+                             **{**village, "gentry_power": float(g),
+                                "typical_village": True})
                 for s, g in zip(seeds, powers, strict=True)
             ]
         self.initial_power = powers

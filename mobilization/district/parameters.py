@@ -39,12 +39,13 @@ DISTRICT_PARAMETERS: dict[str, Param] = {
            "Villages' initial gentry power is drawn uniformly within gentry_power +- this "
            "(clipped to [0, 1]), so the district's villages differ (with village_draws "
            "'uniform-gentry')."),
-        _P("village_draws", "uniform-gentry", None, None, str, "assumption",
-           "How the villages differ. 'uniform-gentry': gentry power uniform within "
-           "gentry_power +- gentry_spread, the rest typical (the first edition). 'village': "
-           "each village draws its own structure as a single village with typical_village "
-           "False does (gentry power, class shares, branch quality; village_spread_*), so "
-           "districts and single villages draw alike; gentry_spread is not used."),
+        _P("village_draws", "village", None, None, str, "assumption",
+           "How the villages differ. 'village' (the default): each village draws its own "
+           "structure as a single village with typical_village False does (gentry power, "
+           "class shares, branch quality, threat exposure; village_spread_*), so districts "
+           "and single villages draw alike; gentry_spread is not used. 'uniform-gentry': "
+           "gentry power uniform within gentry_power +- gentry_spread, the rest typical "
+           "(the first edition)."),
     ]
 }
 """Parameters of :class:`mobilization.district.model.DistrictModel` (the village parameters

@@ -36,12 +36,7 @@ class Branch(Protocol):
 
     def open_measures(self) -> list[Measure]: ...
 
-    def reported_problems(self, model: VillageLike) -> np.ndarray: ...
-
-    def turnout(self, model: VillageLike) -> tuple[np.ndarray, np.ndarray]: ...
-
-    def chance_of_winning(self, model: VillageLike, measure: Measure,
-                          turnout: tuple[np.ndarray, np.ndarray] | None = None) -> float: ...
+    def weigh(self, model: VillageLike, measures: list[Measure]) -> dict[str, float]: ...
 
     def campaign(self, model: VillageLike, measure: Measure, own_accord: bool = False
                  ) -> object: ...
@@ -86,10 +81,7 @@ def spontaneous_measure(model: VillageLike, branch: Branch) -> Measure | None:
     open_ = branch.open_measures()
     if not open_:
         return None
-    scores = branch.reported_problems(model)
-    turnout = branch.turnout(model)
-    value = {m.key: scores[m.problem] * branch.chance_of_winning(model, m, turnout)
-             for m in open_}
+    value = branch.weigh(model, open_)
     return max(open_, key=lambda m: (value[m.key], -MEASURES.index(m)))
 
 
@@ -113,10 +105,17 @@ def own_accord(model: VillageLike, branch: Branch) -> None:
     their own for the measure they report most, fought through ``Branch.campaign`` so it
     is won or lost with the same consequences as the branch's."""
     self_organize(model)
-    measure = spontaneous_measure(model, branch)
-    if measure is None:
+    if not branch.open_measures():
+        return  # nothing left to rise for: no draw
+    # The chance is spontaneous_rate times a sigmoid, so never above the rate: a draw at or
+    # above it rules a struggle out whatever the measure, and the measure (every open
+    # measure's expected turnout) is weighed only when the draw is below. The draws and
+    # their order are the same either way.
+    draw = model.rng.random()
+    if draw >= model.p["spontaneous_rate"]:
         return
-    if model.rng.random() < spontaneous_chance(model, measure):
+    measure = spontaneous_measure(model, branch)
+    if measure is not None and draw < spontaneous_chance(model, measure):
         branch.campaign(model, measure, own_accord=True)
 
 
@@ -134,7 +133,7 @@ def retaliate(model: VillageLike, branch: Branch, took_part: np.ndarray) -> None
     if len(targets) == 0:
         return
     branch.reprisals += 1
-    hit = np.isin(s.household, s.household[targets])
+    hit = s.in_households(targets)
     s.fear[hit] += p["reprisal_fear"] * (1.0 - s.fear[hit])
     activists = targets[s.role[targets] == ACTIVIST]
     for i in activists[rng.random(len(activists)) < p["reprisal_drive_out"]]:

@@ -101,11 +101,11 @@ BEHAVIOUR: dict[str, tuple[Row, ...]] = {
     ),
     # --- households' land and labour (population.draw_land, dynamics.labour_choice) --------
     "households": (
-        ("household_labour", False, None, None, bool, A,
+        ("household_labour", True, None, None, bool, A,
          "Switch on households' land and labour (DESIGN principle 2): a household lets a "
          "member go only while it keeps the hands its land needs, and men choose the army "
-         "or salvation work by conviction and their household's need of them. Off by "
-         "default, so every result without it is unchanged."),
+         "or salvation work by conviction and their household's need of them. False gives "
+         "the first edition, where anyone may go whatever his household's land needs."),
         ("land_poor", 1.5, 0.0, 6.0, float, A,
          "Land a poor or tenant household tills, in labour-units of a working adult (the "
          "land one adult can work): a few mu, needing one or two adults. Hired labourers' "
@@ -187,6 +187,16 @@ BEHAVIOUR: dict[str, tuple[Row, ...]] = {
          "Share of their trust in the Party lost by those who took part in a lost struggle."),
         ("loss_gentry_regain", 0.05, 0.0, 1.0, float, A,
          "Rise in gentry power after a lost struggle, as a share of the gap to 1."),
+        ("loss_membership", 0.3, 0.0, 1.0, float, A,
+         "Chance that an active member who took part in a lost struggle drops back to a "
+         "name on the list: a defeat scatters an organization (DESIGN principle 1, 'a "
+         "welfare-first branch can lose its struggles and fail'). 0 in the first edition."),
+        ("obstruction_non_decree", 0.25, 0.0, 1.0, float, A,
+         "Share of the gentry's obstruction (obstruction x gentry power as felt) that a "
+         "measure which is not a decree meets: a co-operative takes trade from gentry "
+         "merchants, a loan office takes debtors from usurers, a women's association "
+         "defies the elders. Less than a decree's, which their hold on the office blocks "
+         "outright. 0 in the first edition."),
     ),
     # --- welfare measures (welfare.py) ----------------------------------------------------
     "measures": (
@@ -247,7 +257,7 @@ BEHAVIOUR: dict[str, tuple[Row, ...]] = {
          "organizations stay names on a list and nobody comes forward, whatever the "
          "method; struggles are fought by raw turnout and teach nothing beyond their "
          "material benefit. For the explanations experiment."),
-        ("organizing_rate", 0.0, 0.0, 1.0, float, A,
+        ("organizing_rate", 0.02, 0.0, 1.0, float, A,
          "Chance per meeting held (either agenda), per unit of the leading group's quality, "
          "that a working-age villager who lives next to a genuine Party member or activist "
          "and trusts the Party (times his trust) becomes an active member: the branch's "
@@ -293,10 +303,10 @@ BEHAVIOUR: dict[str, tuple[Row, ...]] = {
          "Weekly chance that an active member of an idle organization lapses to nominal: "
          "'not performing any real function'."),
         # Of their own accord (accord.py; DESIGN principle 1, issue 11 item 2).
-        ("spontaneous_struggles", False, None, None, bool, A,
+        ("spontaneous_struggles", True, None, None, bool, A,
          "Switch on struggles the villagers start of their own accord, without the branch, "
          "and self-organization: CY 'The villagers have done all this of their own "
-         "accord'. Off by default, so every result without it is unchanged."),
+         "accord'. False gives the first edition, where only the branch starts struggles."),
         ("spontaneous_rate", 0.04, 0.0, 1.0, float, A,
          "Most weekly chance of a struggle of the villagers' own accord, reached when the "
          "concerned are aggrieved and organized; 0.04 is at most about two a year. With "
@@ -322,11 +332,10 @@ BEHAVIOUR: dict[str, tuple[Row, ...]] = {
          "Share of their power the gentry still wield once the government is elected: land "
          "and loans remain, the office is gone."),
         # The gentry act (accord.py; DESIGN principle 4).
-        ("gentry_reprisals", False, None, None, bool, A,
+        ("gentry_reprisals", True, None, None, bool, A,
          "Switch on the gentry's retaliation against activists after a struggle and their "
          "winning back of won decrees where organization lapses: CY's decrees 'distorted "
-         "or enforced perversely'. Off by default, so every result without it is "
-         "unchanged."),
+         "or enforced perversely'. False gives the first edition's passive gentry."),
         ("reprisal_chance", 0.5, 0.0, 1.0, float, A,
          "Chance, per unit of gentry power, that the gentry retaliate after a struggle, "
          "won or lost, against the activists and Party members who led it."),
@@ -343,12 +352,11 @@ BEHAVIOUR: dict[str, tuple[Row, ...]] = {
     ),
     # --- quotas by order and of the villagers' own accord (branch.py, model.py) -----------
     "quotas": (
-        ("separate_quotas", False, None, None, bool, A,
+        ("separate_quotas", True, None, None, bool, A,
          "Switch on separate sources for the three goods (DESIGN section 4): grain from "
          "the harvest, bonds from cash, shoes from women's work; each good's own-accord "
          "contribution is scaled by its source's capacity and orders lay it on households "
-         "by that source. Off by default (one rate for all three), so every result "
-         "without it is unchanged."),
+         "by that source. False gives the first edition's one rate for all three."),
         ("grain_raid_weight", 1.0, 0.0, 5.0, float, A,
          "Share of a household's harvest for grain lost per unit of the burden raids "
          "left on it (raid_loss, a share of income; threat on): a raid takes grain."),
@@ -368,10 +376,12 @@ BEHAVIOUR: dict[str, tuple[Row, ...]] = {
          "of the shoe quota, while women are unorganized."),
         ("shoe_work_association", 0.75, 0.0, 1.0, float, A,
          "The same once the women's association is won: 'The women are involved' (CY)."),
-        ("quota_meetings_persuade", 0.0, 0.0, 1.0, float, A,
+        ("quota_meetings_persuade", 0.01, 0.0, 1.0, float, A,
          "Share of the gap to 1 by which a quota meeting raises the consciousness and trust "
          "of the households it assigns quotas to: even a quota-only branch explains the "
-         "war a little. 0 (the default) is the branch that 'merely assigns quotas'."),
+         "war a little (DESIGN principle 1: 'a quota-only branch's meetings can still "
+         "persuade a little'). 0 is the branch that 'merely assigns quotas' of the first "
+         "edition."),
         ("assignment_paid_base", 0.2, 0.0, 1.0, float, A,
          "Share of a quota assigned by order that a household pays even without trust."),
         ("assignment_paid_trust", 0.6, 0.0, 1.0, float, A,
@@ -457,11 +467,11 @@ BEHAVIOUR: dict[str, tuple[Row, ...]] = {
     ),
     # --- the invader's threat (threat.py; DESIGN section 1, explanation 2) ---------------
     "threat": (
-        ("threat", False, None, None, bool, A,
+        ("threat", True, None, None, bool, A,
          "Switch on the invader's raids, requisitions and reprisals, an exogenous process "
          "that acts on the village whatever its branch does (Johnson 1962; CY writes of "
          "'war zones and enemy-occupied areas' and 'the gruelling war of resistance'). "
-         "Off by default, so every result without it is unchanged."),
+         "False gives the first edition, with no invader."),
         ("raid_rate", 0.05, 0.0, 1.0, float, A,
          "Expected raids (requisitioning columns, punitive sweeps) per week on a fully "
          "exposed village; 0.05 is about two or three a year, a village near enemy "

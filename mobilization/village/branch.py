@@ -49,6 +49,7 @@ from .welfare import (
     Measure,
     affected_people,
     apply_measure,
+    concern,
 )
 
 if TYPE_CHECKING:
@@ -204,11 +205,24 @@ class Branch:
             return open_[0]
         if not self.learn_from_masses:
             return open_[int(model.rng.integers(len(open_)))]
+        value = self.weigh(model, open_)
+        return max(open_, key=lambda m: (value[m.key], -MEASURES.index(m)))
+
+    def weigh(self, model: VillageLike, measures: list[Measure]) -> dict[str, float]:
+        """Each measure's reported weight times its chance of being won now
+        (``reported_problems`` x ``chance_of_winning``), by key. The expected strength is
+        worked out once for the measures that concern the same people (``welfare.concern``):
+        it is the same number for each of them."""
         scores = self.reported_problems(model)
         turnout = self.turnout(model)
-        value = {m.key: scores[m.problem] * self.chance_of_winning(model, m, turnout)
-                 for m in open_}
-        return max(open_, key=lambda m: (value[m.key], -MEASURES.index(m)))
+        expected: dict[str, float] = {}
+        value = {}
+        for m in measures:
+            group = concern(m)
+            if group not in expected:
+                expected[group] = self.expected_strength(model, m, turnout)
+            value[m.key] = scores[m.problem] * self._chance(model, m, expected[group])
+        return value
 
     def turnout(self, model: VillageLike) -> tuple[np.ndarray, np.ndarray]:
         """Each villager's chance of joining a struggle that concerns them (grievance and
@@ -245,14 +259,21 @@ class Branch:
     def needed(self, model: VillageLike, measure: Measure) -> float:
         """Strength a struggle needs: a base threshold plus gentry obstruction of decrees."""
         p = model.p
-        return p["struggle_threshold"] + model.government.obstruction(p["obstruction"],
-                                                                      measure.decree)
+        return p["struggle_threshold"] + model.government.obstruction(
+            p["obstruction"], measure.decree, p["obstruction_non_decree"])
 
     def chance_of_winning(self, model: VillageLike, measure: Measure,
                           turnout: tuple[np.ndarray, np.ndarray] | None = None) -> float:
         """The branch's estimate, from expected turnout, of winning a struggle now."""
+        return self._chance(model, measure, self.expected_strength(model, measure, turnout))
+
+    def expected_strength(self, model: VillageLike, measure: Measure,
+                          turnout: tuple[np.ndarray, np.ndarray] | None = None) -> float:
+        """The strength a struggle for ``measure`` can expect from turnout now."""
         _, chance, leaders = self.participation(model, measure, turnout)
-        expected = self.strength(model, np.maximum(chance, leaders))
+        return self.strength(model, np.maximum(chance, leaders))
+
+    def _chance(self, model: VillageLike, measure: Measure, expected: float) -> float:
         return float(_sigmoid(expected - self.needed(model, measure), model.p["struggle_slope"]))
 
     # --- mechanisms 3, 4, 8: struggle for a measure ----------------------------------
@@ -332,6 +353,10 @@ class Branch:
         s.fear[took_part] += p["loss_fear"] * (1.0 - s.fear[took_part])
         s.trust[took_part] -= p["loss_trust"] * s.trust[took_part]
         gov.gentry_power += p["loss_gentry_regain"] * (1.0 - gov.gentry_power)
+        if p["loss_membership"] > 0:  # a defeat scatters the organization
+            scattered = took_part & (s.membership == ACTIVE) & (
+                model.rng.random(s.n) < p["loss_membership"])
+            s.membership[scattered] = NOMINAL
 
     # --- mechanism 6: quotas by assignment ---------------------------------------------
     def assign_quotas(self, model: VillageLike) -> np.ndarray:
@@ -347,15 +372,20 @@ class Branch:
         trust_h = s.household_mean(s.trust, s.present)
         weights = present_h * gov.levy_multiplier(s, p["levy_shift"])
         cost = np.zeros(s.n_households)
-        src = sources(model) if p["separate_quotas"] else None
+        src = sources(model, present_h) if p["separate_quotas"] else None
+        pays = p["assignment_paid_base"] + p["assignment_paid_trust"] * trust_h
         for kind in GOODS:
             due = book.outstanding(kind)
             if due <= 0:
                 continue
             # Separate quotas: each good is laid on households by its own source.
-            w = weights if src is None or not (weights * src[kind]).any() else weights * src[kind]
+            w = weights
+            if src is not None:
+                by_source = weights * src[kind]
+                if by_source.any():
+                    w = by_source
             share = spread(due, w)
-            paid = share * (p["assignment_paid_base"] + p["assignment_paid_trust"] * trust_h)
+            paid = share * pays
             book.deliver(kind, float(paid.sum()))
             s.assessed += paid
             cost += share
@@ -391,8 +421,7 @@ class Branch:
         named.sort()
         goes = rng.random(len(named)) < p["press_compliance"] * s.trust[named]
         model.mobilize(named[goes], np.ones(int(goes.sum()), dtype=bool))
-        refused = s.household[named[~goes]]
-        hit = np.isin(s.household, refused)
+        hit = s.in_households(named[~goes])
         s.trust[hit] *= 1.0 - p["press_refusal_cost"] * p["assignment_cost"]
 
     def organize(self, model: VillageLike) -> None:

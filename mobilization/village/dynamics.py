@@ -246,6 +246,6 @@ def mobilization_draws(
 
 def stance_shares(st: np.ndarray, present: np.ndarray) -> tuple[float, float, float]:
     """Shares of active, intermediate and backward among those present."""
-    n = max(int(present.sum()), 1)
+    n = max(int(np.count_nonzero(present)), 1)
     counts = np.bincount(st[present], minlength=N_STANCES)
     return counts[ACTIVE_STANCE] / n, counts[INTERMEDIATE] / n, counts[BACKWARD] / n

@@ -38,16 +38,16 @@ class VillageGovernment:
         """Gentry power as felt by villagers: office multiplies it."""
         return self.gentry_power * (1.0 if self.gentry_rule else self.elected_power)
 
-    def obstruction(self, scale: float, decree: bool) -> float:
-        """How much organized strength a struggle must add to overcome the gentry.
+    def obstruction(self, scale: float, decree: bool, non_decree: float = 0.0) -> float:
+        """How much organized strength a struggle must add to overcome the gentry: all of
+        ``scale x`` their power as felt for a decree, ``non_decree`` of it for a measure
+        that is not one (the gentry are the village's merchants and usurers too).
 
         "Governments at higher levels have tried to reform these local governments but
         without success, because they have only given instructions from above and have
         failed to mobilize the people at the grass roots."
         """
-        if not decree:
-            return 0.0
-        return scale * self.effective_power()
+        return scale * self.effective_power() * (1.0 if decree else non_decree)
 
     def levy_multiplier(self, state: VillageState, levy_shift: float) -> np.ndarray:
         """Per-household multiplier of the base levy.

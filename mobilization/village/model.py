@@ -18,6 +18,10 @@ Weekly step order (docs/ODD.md, "Process overview and scheduling"):
 
 from __future__ import annotations
 
+import gc
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import mesa
@@ -33,6 +37,7 @@ from .government import VillageGovernment
 from .outcomes import OUTCOMES, snapshot
 from .parameters import HORIZON_WEEKS, check_record, check_rng, check_weeks, resolve
 from .population import (
+    ACTIVE,
     ACTIVIST,
     ARMY,
     PARTY,
@@ -49,6 +54,36 @@ from .threat import Threat
 QUOTA_PARAMETER = {"grain": "grain_quota", "bonds": "bond_quota", "shoes": "shoe_quota"}
 
 ROLE_CLASS = {VILLAGER: Villager, ACTIVIST: Activist, PARTY: PartyMember}
+
+
+_GC_LOCK = threading.Lock()
+_gc_pauses = 0
+_gc_was_enabled = False
+
+
+@contextmanager
+def _collection_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while the grid and the agents are built.
+
+    Mesa's grid connects every cell to its neighbours in Python, and every cell and agent
+    is a new container object: at 10,000 villagers the collector ran so often over them
+    (none of them garbage) that it took half of the model's construction. Nothing here
+    depends on when garbage is collected, so results are the same. Pauses nest and are
+    counted under a lock (villages may be built in several threads); the collector is
+    enabled again after the last one only if it was enabled before the first."""
+    global _gc_pauses, _gc_was_enabled
+    with _GC_LOCK:
+        if _gc_pauses == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_pauses += 1
+    try:
+        yield
+    finally:
+        with _GC_LOCK:
+            _gc_pauses -= 1
+            if _gc_pauses == 0 and _gc_was_enabled:
+                gc.enable()
 
 
 def _from_scenario(scenario: Any, rng: Any, params: dict[str, Any]
@@ -124,13 +159,15 @@ class VillageModel(mesa.Model):
         self.quotas = QuotaBook()
         self.womens_association = False
 
-        self.grid = OrthogonalMooreGrid((s.side, s.side), capacity=1, torus=False,
-                                        random=self.random)
-        self.person_agents: list[Villager] = []
-        for i, (role, xy) in enumerate(zip(s.role.tolist(), s.cell_of.tolist(), strict=True)):
-            agent = ROLE_CLASS[role](self, i)
-            agent.cell = self.grid[tuple(xy)]
-            self.person_agents.append(agent)
+        with _collection_paused():  # tens of thousands of live objects, no garbage
+            self.grid = OrthogonalMooreGrid((s.side, s.side), capacity=1, torus=False,
+                                            random=self.random)
+            self.person_agents: list[Villager] = []
+            for i, (role, xy) in enumerate(zip(s.role.tolist(), s.cell_of.tolist(),
+                                               strict=True)):
+                agent = ROLE_CLASS[role](self, i)
+                agent.cell = self.grid[tuple(xy)]
+                self.person_agents.append(agent)
         shares = self.rng.dirichlet(np.ones(p["n_gentry"])) if p["n_gentry"] else []
         for xy, share in zip(s.gentry_cells.tolist(), shares, strict=True):
             g = Gentry(self, float(share))
@@ -245,9 +282,11 @@ class VillageModel(mesa.Model):
         s, p = self.village, self.p
         will = ((p["contribute_consciousness"] * s.consciousness + p["contribute_trust"] * s.trust)
                 * (1.0 - p["contribute_fear"] * s.fear))
-        willing = float(np.dot(will, s.adults())) / s.n_adults()
-        rate = min(p["contribute_rate"] * willing
-                   + p["contribute_organized"] * s.active_member_share(), 1.0)
+        adults = s.adults()  # n_adults and active_member_share, from one mask
+        n_adults = max(int(np.count_nonzero(adults)), 1)
+        willing = float(np.dot(will, adults)) / n_adults
+        active_share = int(np.count_nonzero(adults & (s.membership == ACTIVE))) / n_adults
+        rate = min(p["contribute_rate"] * willing + p["contribute_organized"] * active_share, 1.0)
         if not p["separate_quotas"]:
             for kind in GOODS:
                 self.quotas.deliver(kind, rate * self.quotas.outstanding(kind))

@@ -198,14 +198,13 @@ PARAMETERS: dict[str, Param] = {
         _P("neighbour_influence", 0.01, 0.0, 0.5, float, "assumption",
            "Weekly pull of active neighbours on a villager's consciousness.", group="attitudes"),
         # --- villages differ (DESIGN principle 3; village/draws.py) -----------------------
-        _P("typical_village", True, None, None, bool, "assumption",
+        _P("typical_village", False, None, None, bool, "assumption",
            "True: the village is exactly the parameters (gentry_power, share_hired, "
            "share_poor, party_share, bad_element_share), as in the first edition. False: "
            "the village draws its structure from distributions centred on them, with the "
            "village_spread_* parameters, so villages of one method differ by more than "
            "chance (CY: 'only in a few places'; 'most of them remain under the control of "
-           "local tyrants'). The second edition makes False the default after "
-           "recalibration.", group="villages"),
+           "local tyrants'). True is the first edition's one village.", group="villages"),
         _P("village_spread_gentry", 0.1, 0.0, 0.9, float, "assumption",
            "Spread of a village's gentry power when typical_village is False: Beta with mean "
            "gentry_power and variance village_spread_gentry * m * (1 - m) (0: no spread; "
@@ -248,6 +247,18 @@ PRESETS: dict[str, dict[str, Any]] = {
     "welfare-first": {"vital_interest_share": 0.6, "learn_from_masses": True},
 }
 """The two branch methods of Chen Yun (1939). Only these keys differ between them."""
+
+
+FIRST_EDITION: dict[str, Any] = {
+    "typical_village": True, "threat": False, "household_labour": False,
+    "spontaneous_struggles": False, "gentry_reprisals": False, "separate_quotas": False,
+    "quota_meetings_persuade": 0.0, "organizing_rate": 0.0, "loss_membership": 0.0,
+    "obstruction_non_decree": 0.0,
+    "enlist_hazard": 0.005, "press_compliance": 0.035,
+}
+"""The first edition's model, exactly (tests/test_golden.py): every second-edition
+mechanism off and the two rates it was calibrated with. ``simulate(**FIRST_EDITION)`` or
+``--set`` each of them reproduces every first-edition result run for run."""
 
 
 def defaults() -> dict[str, Any]:

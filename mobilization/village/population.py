@@ -106,12 +106,14 @@ class VillageState:
 
     def n_adults(self) -> int:
         """Number of working-age villagers present (at least 1, as a denominator)."""
-        return max(int(self.adults().sum()), 1)
+        return max(int(np.count_nonzero(self.adults())), 1)
 
     def active_member_share(self) -> float:
         """Share of working-age villagers present who are active members of a mass
         organization: the strength of the mass movement."""
-        return int((self.adults() & (self.membership == ACTIVE)).sum()) / self.n_adults()
+        adults = self.adults()
+        return (int(np.count_nonzero(adults & (self.membership == ACTIVE)))
+                / max(int(np.count_nonzero(adults)), 1))
 
     def bad_elements_present(self) -> np.ndarray:
         """Indices of Party members in the village who joined with ulterior motives."""
@@ -120,10 +122,19 @@ class VillageState:
     def tied_to(self, people: np.ndarray) -> np.ndarray:
         """Mask of persons tied to ``people``: members of their own and the two adjacent
         households (neighbours along the village path)."""
+        own = self.household[people]
         tied = np.zeros(self.n_households, dtype=bool)
-        for offset in (-1, 0, 1):
-            tied[np.clip(self.household[people] + offset, 0, self.n_households - 1)] = True
+        tied[own] = True
+        tied[np.maximum(own - 1, 0)] = True
+        tied[np.minimum(own + 1, self.n_households - 1)] = True
         return tied[self.household]
+
+    def in_households(self, people: np.ndarray) -> np.ndarray:
+        """Mask of persons in the households of ``people`` (``np.isin`` on households,
+        by one boolean lookup)."""
+        hit = np.zeros(self.n_households, dtype=bool)
+        hit[self.household[people]] = True
+        return hit[self.household]
 
     def labour(self) -> np.ndarray:
         """(H,) each household's labour: its working-age members present."""

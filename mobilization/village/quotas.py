@@ -20,6 +20,8 @@ from typing import Any
 
 import numpy as np
 
+from .population import clip01
+
 GOODS = ("grain", "bonds", "shoes")
 KINDS = ("recruits", *GOODS)
 
@@ -60,7 +62,8 @@ def spread(amount: float, weights: np.ndarray) -> np.ndarray:
 # work)." Only read when the switch is on, so the first edition's results are untouched.
 
 
-def sources(model: Any) -> dict[str, np.ndarray]:
+def sources(model: Any, households_present: np.ndarray | None = None
+            ) -> dict[str, np.ndarray]:
     """(H,) what each household can give of each good, from the good's own source.
 
     *grain*, the harvest: its land (``land`` when ``household_labour`` is on, else its
@@ -70,23 +73,27 @@ def sources(model: Any) -> dict[str, np.ndarray]:
     ``bond_cash_poor`` or ``bond_cash_middle`` by class, plus ``bond_cash_cooperative`` once
     the co-operative is won; *shoes*, women's work: its working-age women present times
     ``shoe_work`` (``shoe_work_association`` once the women's association is won). Households
-    with no one present give nothing.
+    with no one present give nothing. ``households_present`` (``VillageState.
+    households_present``) may be given when the caller has it.
     """
     s, p = model.village, model.p
-    present_h = s.households_present().astype(float)
+    if households_present is None:
+        households_present = s.households_present()
+    present_h = households_present.astype(float)
+    adults = s.adults()
     if p["household_labour"] and len(s.land):
-        grain = s.land * s.labour()
+        grain = s.land * np.bincount(s.household, weights=adults, minlength=s.n_households)
     else:
         grain = np.array([0.0, p["land_poor"], p["land_middle"]])[s.hh_class] * present_h
     threat = getattr(model, "threat", None)
     if p["threat"] and threat is not None:
-        grain = grain * np.clip(1.0 - p["grain_raid_weight"] * threat.raid_loss, 0.0, 1.0)
+        grain = grain * clip01(1.0 - p["grain_raid_weight"] * threat.raid_loss)
     cash = np.array([p["bond_cash_hired"], p["bond_cash_poor"], p["bond_cash_middle"]])
     bonds = cash[s.hh_class]
     branch = getattr(model, "branch", None)
     if branch is not None and "cooperative" in branch.won:
         bonds = bonds + p["bond_cash_cooperative"]
-    women = np.bincount(s.household, weights=s.adults() & s.female, minlength=s.n_households)
+    women = np.bincount(s.household, weights=adults & s.female, minlength=s.n_households)
     work = p["shoe_work_association"] if model.womens_association else p["shoe_work"]
     return {"grain": grain, "bonds": np.minimum(bonds, 1.0) * present_h,
             "shoes": np.minimum(women * work, 1.0)}
@@ -98,8 +105,9 @@ def capacity(model: Any, src: dict[str, np.ndarray] | None = None) -> dict[str, 
     over households present of what each can give (at most 1, a household that can pay its
     whole share)."""
     s, p = model.village, model.p
-    src = sources(model) if src is None else src
-    n_present = max(int(s.households_present().sum()), 1)
+    households_present = s.households_present()
+    src = sources(model, households_present) if src is None else src
+    n_present = max(int(np.count_nonzero(households_present)), 1)
     if p["household_labour"] and len(s.land):
         full_labour = np.bincount(s.household, weights=s.working_age,
                                   minlength=s.n_households)

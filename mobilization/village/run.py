@@ -10,11 +10,12 @@ from .model import VillageModel
 from .parameters import HORIZON_WEEKS, check_weeks
 
 
-def run_model(weeks: int = HORIZON_WEEKS, rng: Any = None, **params: Any) -> VillageModel:
+def run_model(weeks: int = HORIZON_WEEKS, rng: Any = None, *, record: bool = True,
+              **params: Any) -> VillageModel:
     """Build a village with horizon ``weeks`` and run it there; returns the model (whose
-    ``running`` is then False)."""
+    ``running`` is then False). ``record=False`` skips the weekly DataCollector rows."""
     weeks = check_weeks(weeks)
-    model = VillageModel(rng=rng, weeks=weeks, **params)
+    model = VillageModel(rng=rng, record=record, weeks=weeks, **params)
     for _ in range(weeks):
         model.step()
     return model
@@ -24,9 +25,11 @@ def simulate(weeks: int = HORIZON_WEEKS, rng: Any = None, **params: Any) -> dict
     """Run one village and return its end-of-run outcomes (plain floats and ints).
 
     ``weeks`` defaults to the documented horizon (104 weeks); ``rng`` seeds the run;
-    ``params`` are any model parameters (``mobilize params``).
+    ``params`` are any model parameters (``mobilize params``). The weekly rows are not
+    collected: only the last week is returned, and reading the outcomes draws nothing, so
+    the run is the same as with them.
     """
-    return run_model(weeks, rng, **params).outcomes()
+    return run_model(weeks, rng, record=False, **params).outcomes()
 
 
 def weekly_series(weeks: int = HORIZON_WEEKS, rng: Any = None, **params: Any) -> pd.DataFrame:

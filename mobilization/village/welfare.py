@@ -54,20 +54,35 @@ MEASURES: tuple[Measure, ...] = (
 )
 BY_KEY = {m.key: m for m in MEASURES}
 
+CONCERNS: dict[str, str] = {"rent_reduction": "rent", "interest_reduction": "interest",
+                            "loan_office": "interest", "womens_association": "women",
+                            "daily_life": "daily_life"}
+"""Whom a measure concerns, as a group: measures of one group concern the same people in a
+given week (``affected_people``); any other measure concerns every working-age villager
+present."""
+EVERYONE = "everyone"
+
+
+def concern(measure: Measure) -> str:
+    """The group of people ``measure`` concerns (``CONCERNS``)."""
+    return CONCERNS.get(measure.key, EVERYONE)
+
 
 def affected_people(state: VillageState, measure: Measure, week: int, p: dict[str, Any]
                     ) -> np.ndarray:
     """Working-age villagers still in the village whom the measure concerns: the ones who
-    would take part in the struggle for it (``p``: the parameters)."""
+    would take part in the struggle for it (``p``: the parameters). Measures of the same
+    ``concern`` concern the same people."""
     base = state.adults()
     hh = state.household
-    if measure.key == "rent_reduction":
+    group = concern(measure)
+    if group == "rent":
         return base & (state.burden[hh, RENT] > p["measure_concern_floor"])
-    if measure.key in ("interest_reduction", "loan_office"):
+    if group == "interest":
         return base & (state.burden[hh, INTEREST] > p["measure_concern_floor"])
-    if measure.key == "womens_association":
+    if group == "women":
         return base & state.female
-    if measure.key == "daily_life":
+    if group == "daily_life":
         # One neighbourhood's matter: a block of about a tenth of the households.
         block = max(state.n_households // p["daily_life_blocks"], 1)
         start = (week * 7919) % state.n_households
