@@ -264,7 +264,8 @@ def explanations_figure(table: pd.DataFrame, design: dict[str, Any]) -> Figure:
     ax.axhspan(CY_VILLAGE / CY_OTHERS[1], CY_VILLAGE / CY_OTHERS[0], color="grey",
                alpha=0.15, linewidth=0, label="13% against 1-2% (CY): 6.5-13x")
     ax.axhline(1.0, color="grey", linestyle=":", linewidth=1, label="no difference (1x)")
-    err = np.vstack([ratio - low, high - ratio])[:, shown]
+    with np.errstate(invalid="ignore"):  # inf - inf where quota-only recruited nobody
+        err = np.vstack([ratio - low, high - ratio])[:, shown]
     ax.errorbar(x[shown], ratio[shown], yerr=np.where(np.isfinite(err), err, 0.0), fmt="o",
                 color="black", capsize=4, markersize=5, label="ratio, 95% paired bootstrap CI")
     for xi, r, on in zip(x, ratio, shown, strict=True):
