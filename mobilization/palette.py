@@ -22,6 +22,15 @@ STANCE_COLOURS_BY_NAME: dict[str, str] = {
 """Villagers' stances (Mao 1943: "the relatively active, the intermediate, and the
 relatively backward"): grid cells and the stances chart."""
 
+REASON_COLOURS: dict[str, str] = {
+    "pressed": "#666666", "consciousness": "#442288", "trust": "#66eeee",
+    "membership": "#4488ee", "example": "#aaee00", "invader": "#662200",
+    "family_care": "#888822"}
+"""Why people left (``mobilized_<reason>_rate``, docs/ODD.md 7.21): pressed by quota
+assignment, or the terms of their readiness. They share the stacked bars of the
+explanations figure, so all seven stay apart under both deficiencies; none is a colour
+of another meaning."""
+
 MOBILIZED = "#00441b"
 """Mobilized in all (army and salvation work together), of a village or a district."""
 ARMY = "#bf812d"

@@ -104,6 +104,7 @@ SHARED = {
     f"chart: {THREAT_PANEL.title}": {**_series_colours(THREAT_PANEL),
                                      "raids": SERIES_COLOURS["raids"]},
     "chart: the two methods": dict(COLOURS),
+    "chart: why they left": dict(palette.REASON_COLOURS),
     "grid: cells": {**{f"{k} villager": c for k, c in zip(
         ("backward", "intermediate", "active"), STANCE_COLOURS.values(), strict=True)},
         "gentry": GRID_COLOURS["gentry"], "empty": GRID_COLOURS["empty"]},
@@ -140,6 +141,7 @@ def test_each_colour_means_one_thing() -> None:
                                                                     "PARTY")}
     meanings |= {f"method {k}": c for k, c in palette.METHOD_COLOURS.items()}
     meanings |= {f"stance {k}": c for k, c in palette.STANCE_COLOURS_BY_NAME.items()}
+    meanings |= {f"reason {k}": c for k, c in palette.REASON_COLOURS.items()}
     by_colour: dict[str, list[str]] = {}
     for name, colour in meanings.items():
         by_colour.setdefault(colour.lower(), []).append(name)

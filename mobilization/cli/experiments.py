@@ -45,7 +45,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "report", help="summarize a sweep: summary.csv and figures",
         description="Summarize the runs of a sweep directory: DIR/summary.csv (mean, sd "
                     "and 95%% CI of each outcome per design point) and figures (a line with "
-                    "a confidence band for a 1-D design, a heat map for a 2-D one).")
+                    "a confidence band for a 1-D design, a heat map for a 2-D one; for on/off "
+                    "switches crossed with both branch methods, DIR/explanations.png and "
+                    "DIR/explanations.csv with the ratio of the methods per combination).")
     rep.add_argument("dir", type=Path, metavar="DIR", help="a sweep's output directory")
     rep.set_defaults(handler=cmd_report)
     _experiment_command(

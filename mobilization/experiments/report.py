@@ -7,6 +7,9 @@ confidence interval over the ok runs (truncated to the outcome's range, as
 :func:`mobilization.experiments.stats.mean_ci`). Failed runs are counted, never averaged.
 
 The figures follow the shape of the design (:mod:`mobilization.experiments.report_figures`).
+A grid of on/off switches crossed with both branch methods (``experiments/explanations.toml``)
+gets figures of its own instead, and ``explanations.csv``: each combination's rates and the
+ratio of the methods (:mod:`mobilization.experiments.explanations_figure`).
 
 A store that keeps series (``[experiment] series``) also gets ``series_summary.csv``: one
 row per design point and kept week, with each series' mean and 95% CI over the point's
@@ -25,6 +28,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from scipy import stats as _scipy_stats
 
+from .explanations_figure import TABLE as EXPLANATIONS_TABLE
+from .explanations_figure import explanations_outputs, explanations_text
 from .files import atomic_write
 from .formatting import format_number, mean_ci_text
 from .kinds import kind_of
@@ -219,7 +224,13 @@ def write_report(directory: str | os.PathLike[str]) -> ReportResult:
     files: dict[str, Path] = {}
     files["summary"] = atomic_write(
         store.dir / SUMMARY, lambda tmp: summary.to_csv(tmp, index=False))
-    figures = report_figures(summary, design)
+    explanations = explanations_outputs(runs, summary, design)
+    if explanations is None:
+        figures = report_figures(summary, design)
+    else:  # on/off switches crossed with both methods: figures of their own
+        table, figures = explanations
+        files["explanations_table"] = atomic_write(
+            store.dir / EXPLANATIONS_TABLE, lambda tmp: table.to_csv(tmp, index=False))
     series = store.read_series() if design.get("series") else None
     if series is not None and len(series):
         series_summary = summarize_series(series, summary, design)
@@ -239,10 +250,15 @@ def write_report(directory: str | os.PathLike[str]) -> ReportResult:
             lines.append(f"first error: {first.iloc[0]}")
     lines += ["", "recruitment rate (mobilized / initial population): mean [95% CI] per "
               "design point", _table(summary, design)]
+    if explanations is not None:
+        lines += ["", "on/off switches crossed with both methods: recruitment rate, mean "
+                  "[95% CI], and the ratio welfare-first / quota-only [paired bootstrap 95% "
+                  "CI] per combination (explanations.csv, explanations.png)",
+                  explanations_text(explanations[0])]
     if not figures:
         lines.append("\nno figure: " + ("no run succeeded" if not ok else
                                         "the design has no numeric factor to plot"))
-    elif shape(summary, design) == "scatter":
+    elif explanations is None and shape(summary, design) == "scatter":
         lines.append("\nthe design has more than two factors or is sampled: the figure "
                      "plots point means against each factor (see `mobilize sensitivity`)")
     lines.append("\nWrote " + ", ".join(str(p) for p in files.values()))
