@@ -282,8 +282,17 @@ def test_the_shipped_calibration_file_is_valid() -> None:
     path = Path(__file__).resolve().parents[1] / "experiments" / "calibrate.toml"
     spec = calibration_spec(load(path))
     assert spec.factors == ("enlist_hazard", "press_compliance")
-    assert spec.targets == (WF, QO) and spec.smooth
+    # DESIGN section 4: pattern 1 in Chen Yun's village, 2 across villages, 3 the quotas.
+    cy = "chen-yun-village"
+    assert spec.targets == (
+        TargetBand(cy, 0.13, 0.10, 0.16, "recruitment_rate"),
+        TargetBand(cy, 1.0, 0.95, 1.0, "quota_grain"),
+        TargetBand(cy, 1.0, 0.95, 1.0, "quota_bonds"),
+        TargetBand("quota-only", 0.015, 0.005, 0.03, "recruitment_rate"))
+    assert spec.smooth
     assert spec.contrast is not None and spec.contrast.ratio == 3
+    assert (spec.contrast.numerator, spec.contrast.denominator) == ("welfare-first",
+                                                                    "quota-only")
 
 
 # --- several outcomes, bands on an edge, the contrast -----------------------------------------

@@ -34,7 +34,8 @@ def test_reasons_add_up_to_the_recruitment_rate(method: str, extra: dict) -> Non
 
 def test_pressed_men_are_counted_as_pressed() -> None:
     """Quota-only recruits include men pressed by order; with no hazard, they are all."""
-    out = simulate(rng=1, population=300, branch_method="quota-only", enlist_hazard=0.0)
+    out = simulate(rng=1, population=300, branch_method="quota-only", enlist_hazard=0.0,
+                   press_compliance=0.3)
     assert out["recruitment_rate"] > 0
     assert out["mobilized_pressed_rate"] == pytest.approx(out["recruitment_rate"])
     assert out["mobilized_invader_rate"] == 0.0

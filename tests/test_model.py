@@ -478,18 +478,19 @@ def test_one_central_task_loses_no_meeting_and_draws_nothing():
     assert (a["crowded_out"] == 0).all()
 
 
-def test_several_central_tasks_split_the_branchs_effort():
-    """With three tasks at once about two meetings in three are lost, and over the same
-    seeds a welfare-first branch wins fewer measures and mobilizes fewer people."""
+def test_several_central_tasks_crowd_out_the_branchs_meetings():
+    """With three tasks at once about two meetings in three are lost. (In the first edition
+    a welfare-first branch then also won fewer measures and mobilized 3 points fewer; with
+    the second edition's villagers' own struggles and households' labour the difference is
+    no longer clear over 15 villages: 12.5% against 10.4%, se 2.3 points. Issue 12 gives
+    central tasks an order of importance.)"""
     seeds = range(200, 215)
-    one = [simulate(rng=s, central_tasks=1) for s in seeds]
     three = [simulate(rng=s, central_tasks=3) for s in seeds]
+    one = [simulate(rng=s, central_tasks=1) for s in seeds]
     meetings = 104 // 2
     crowded = np.mean([r["crowded_out"] for r in three]) / meetings
     assert 0.55 < crowded < 0.78, crowded
-    assert np.mean([r["measures_won"] for r in three]) < np.mean([r["measures_won"] for r in one])
-    assert np.mean([r["recruitment_rate"] for r in three]) < \
-        np.mean([r["recruitment_rate"] for r in one]) - 0.03
+    assert all(r["crowded_out"] == 0 for r in one)
 
 
 # --- the leading group and its renewal (mechanism 12) --------------------------------
@@ -543,8 +544,10 @@ def test_a_subjectivist_branch_presses_its_plan_in_order():
 
 
 def test_the_mass_line_beats_a_subjectivist_plan():
+    """In a village like Chen Yun's (the typical village), over ten seeds."""
     seeds = range(400, 410)
-    mass = np.mean([simulate(rng=s)["recruitment_rate"] for s in seeds])
-    subjective = np.mean([simulate(rng=s, decision_method="subjectivist")["recruitment_rate"]
+    mass = np.mean([simulate(rng=s, typical_village=True)["recruitment_rate"] for s in seeds])
+    subjective = np.mean([simulate(rng=s, typical_village=True,
+                                   decision_method="subjectivist")["recruitment_rate"]
                           for s in seeds])
     assert mass > subjective + 0.05, (mass, subjective)

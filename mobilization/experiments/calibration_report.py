@@ -124,12 +124,20 @@ def _x(r: float | None) -> str:
     return "inf" if np.isinf(r) else f"{r:.3g}x"
 
 
+def _n_subs(spec: CalibrationSpec) -> int:
+    """Sub-experiments run: those with bands and the contrast's sides."""
+    subs = {t.sub for t in spec.targets}
+    if spec.contrast is not None:
+        subs |= {spec.contrast.numerator, spec.contrast.denominator}
+    return len(subs)
+
+
 def console_text(result: CalibrationResult) -> str:
     """The short report printed by ``mobilize calibrate``."""
     spec = result.spec
     lines = [
         f"{spec.name}: {len(spec.factors)} parameter(s) over {len(result.table)} grid points "
-        f"x {len({t.sub for t in spec.targets})} sub-experiments, {len(spec.targets)} bands "
+        f"x {_n_subs(spec)} sub-experiments, {len(spec.targets)} bands "
         f"x {result.replications} replications ({', '.join(spec.outcomes)}, {spec.weeks} "
         f"weeks, seed {spec.seed})",
         "fitted: " + ", ".join(f"{k} = {v:g}" for k, v in result.fitted.items())
