@@ -18,8 +18,8 @@ import pytest
 
 from mobilization import OUTCOMES, PARAMETERS
 from mobilization.cli import DEFAULT_SEED, main, parse_sets
+from mobilization.experiments.compare import ARMS, replication_seeds
 from mobilization.experiments.compare import DEFAULT_SEED as COMPARE_SEED
-from mobilization.experiments.compare import METHODS, replication_seeds
 from mobilization.experiments.stats import mean_ci
 
 SMALL = ["--replications", "4", "--weeks", "20"]
@@ -68,8 +68,8 @@ def test_compare_json_is_summary_and_files_are_written(small_compare: dict) -> N
 
     assert summary["weeks"] == 20 and summary["replications"] == 4
     assert summary["seed"] == DEFAULT_SEED and summary["overrides"] == {}
-    assert list(summary["methods"]) == list(METHODS)
-    for method in METHODS:
+    assert list(summary["methods"]) == list(ARMS)
+    for method in ARMS:
         stats = summary["methods"][method]
         assert set(stats) == set(OUTCOMES)
         for outcome, s in stats.items():
@@ -83,14 +83,15 @@ def test_compare_json_is_summary_and_files_are_written(small_compare: dict) -> N
 
 def test_runs_parquet_has_one_row_per_run_with_common_seeds(small_compare: dict) -> None:
     runs = pd.read_parquet(small_compare["out"] / "runs.parquet")
-    assert len(runs) == 8
+    assert len(runs) == 4 * len(ARMS)
     assert list(runs.columns) == ["method", "replication", "seed", *OUTCOMES]
     seeds = runs.pivot(index="replication", columns="method", values="seed")
-    assert (seeds["welfare-first"] == seeds["quota-only"]).all()  # common random numbers
+    for arm in ARMS:  # common random numbers
+        assert (seeds[arm] == seeds["quota-only"]).all()
     assert list(seeds["quota-only"]) == replication_seeds(DEFAULT_SEED, 4)
     mean = runs.groupby("method")["recruitment_rate"].mean()
     summary = small_compare["summary"]
-    for method in METHODS:
+    for method in ARMS:
         expected = summary["methods"][method]["recruitment_rate"]["mean"]
         assert mean[method] == pytest.approx(expected)
 
@@ -121,7 +122,7 @@ def test_compare_table_shows_percent_and_targets(tmp_path: Path,
     assert main(args) == 0
     text = capsys.readouterr().out
     line = next(x for x in text.splitlines() if x.startswith("recruitment_rate"))
-    assert line.count("%") == 2  # two means in percent, their CIs in the same unit
+    assert line.count("%") == 3  # three arms' means in percent, their CIs in the same unit
     assert re.search(r"\d+\.\d\d% \[\d+\.\d\d, \d+\.\d\d\]", line), line
     assert "population=200" in text
     assert "PASS" in text or "FAIL" in text

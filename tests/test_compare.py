@@ -16,6 +16,8 @@ from mobilization.experiments import compare as cmp
 from mobilization.experiments.store import Store
 
 SMALL = ["--replications", "4", "--weeks", "20", "--set", "population=100", "--no-progress"]
+RUNS = 4 * len(cmp.ARMS)
+"""Runs of SMALL: 4 replications of each arm."""
 
 
 def run(out: Path, *extra: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -30,13 +32,17 @@ def parts_per_task(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sweep_mod, "WRITE_EVERY", 0.0)
 
 
-def test_the_design_has_the_headline_seeds_for_both_methods() -> None:
+def test_the_design_has_the_headline_seeds_for_every_arm() -> None:
+    """Both methods over the same drawn villages, and welfare-first in Chen Yun's village
+    (the typical one), all on the headline's seeds."""
     design = cmp.experiment(replications=7, weeks=10, seed=cmp.DEFAULT_SEED)
     seeds = cmp.replication_seeds(cmp.DEFAULT_SEED, 7)
     runs = design.runs()
     assert [r.params["branch_method"] for r in runs] == ["welfare-first"] * 7 + \
-        ["quota-only"] * 7
-    assert [r.seed for r in runs] == seeds + seeds
+        ["quota-only"] * 7 + ["welfare-first"] * 7
+    assert [r.params.get("typical_village") for r in runs] == [None] * 14 + [True] * 7
+    assert list(cmp.ARMS) == [*cmp.METHODS, cmp.CHEN_YUN]
+    assert [r.seed for r in runs] == seeds * 3
     assert design.manifest()["replication_seeds"] == seeds
     assert all(r.series == cmp.SERIES and r.series_every == 1 for r in runs)
 
@@ -54,13 +60,13 @@ def test_compare_resumes_after_an_interrupted_run(tmp_path: Path, parts_per_task
     (out / "summary.json").unlink()
     code, again, err = run(out, capsys=capsys)
     assert code == 0 and again == first
-    assert f"resumed: {8 - lost} runs were already in {out}" in err
+    assert f"resumed: {RUNS - lost} runs were already in {out}" in err
     pd.testing.assert_frame_equal(pd.read_parquet(out / "runs.parquet"), runs)
     series = Store(out).read_series()
-    assert len(series) == 8 * 21 and not series.duplicated(["run_id", "week"]).any()
+    assert len(series) == RUNS * 21 and not series.duplicated(["run_id", "week"]).any()
     # Once complete, running again runs nothing and gives the same numbers.
     code, third, err = run(out, capsys=capsys)
-    assert (code, third) == (0, first) and "resumed: 8 runs" in err
+    assert (code, third) == (0, first) and f"resumed: {RUNS} runs" in err
 
 
 @pytest.mark.parametrize("change", [["--replications", "5"], ["--set", "gentry_power=0.8"],
@@ -73,7 +79,7 @@ def test_compare_refuses_a_different_design_in_the_same_out(
     argv = ["compare", *SMALL, "--workers", "1", "--out", str(out), *change]
     assert main(argv) == 2
     err = capsys.readouterr().err
-    assert "holds a different design (experiment 'compare', 8 runs)" in err
+    assert f"holds a different design (experiment 'compare', {RUNS} runs)" in err
     assert "Use another --out" in err
     assert (out / "summary.json").read_text() == summary
 
