@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from mobilization import PARAMETERS
+from mobilization.experiments.compare import experiment as compare_experiment
 from mobilization.experiments.compare import replication_seeds
 from mobilization.experiments.experiment import DUMMY, ExperimentError, load, parse
 from mobilization.village.parameters import HORIZON_WEEKS, resolve
@@ -143,9 +144,9 @@ def test_shipped_experiments_load() -> None:
     heat = load(REPO / "experiments" / "gentry_heatmap.toml")
     assert len(heat.points) == 11 * 9
     head = load(REPO / "experiments" / "headline.toml")
-    assert [p.params for p in head.points] == [{"branch_method": "welfare-first"},
-                                               {"branch_method": "quota-only"}]
-    assert head.n_runs == 200
+    arms = compare_experiment()  # mobilize compare's three arms: the file runs its runs
+    assert [p.params for p in head.points] == [p.params for p in arms.points]
+    assert head.n_runs == 300 and head.run_ids() == arms.run_ids()
     for e in (dose, heat, head):
         json.dumps(e.manifest())  # JSON-ready
 

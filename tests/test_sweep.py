@@ -138,17 +138,24 @@ def test_headline_design_reproduces_compare(tmp_path: Path) -> None:
         seed = 20241103
         [fixed]
         population = 100
-        [grid]
-        branch_method = ["welfare-first", "quota-only"]
+        [[sub]]
+        name = "welfare-first"
+        fixed = {branch_method = "welfare-first"}
+        [[sub]]
+        name = "quota-only"
+        fixed = {branch_method = "quota-only"}
+        [[sub]]
+        name = "Chen Yun's village"
+        fixed = {branch_method = "welfare-first", typical_village = true}
         """
     e = parse(textwrap.dedent(text), "headline.toml")
     assert e.seeding == "common"
     rows = sweep(e, tmp_path / "out", workers=2, progress=False).runs
-    rows = rows.rename(columns={param_column("branch_method"): "method"})
+    rows = rows.rename(columns={"sub": "method"})
     cmp = compare(replications=4, weeks=20, seed=20241103, workers=1,
                   overrides={"population": 100}, progress=False).runs
     merged = cmp.merge(rows, on=["method", "replication"], suffixes=("", "_sweep"))
-    assert len(merged) == len(cmp) == 8
+    assert len(merged) == len(cmp) == 12
     assert (merged["seed"] == merged["seed_sweep"]).all()
     for name in OUTCOMES:
         assert np.array_equal(merged[name].to_numpy(float),
