@@ -52,15 +52,6 @@ def typical(p: dict[str, Any]) -> dict[str, float]:
     return {name: float(p[name]) for name in STRUCTURE}
 
 
-def structure_text(structure: dict[str, float], drawn: bool) -> str:
-    """One line saying what the village is (the dashboard shows it under the grid)."""
-    return (f"{'Drawn' if drawn else 'Typical'} village: gentry power "
-            f"{structure['gentry_power']:.2f}, hired {structure['share_hired']:.0%}, "
-            f"poor {structure['share_poor']:.0%}, Party {structure['party_share']:.1%}, "
-            f"bad elements {structure['bad_element_share']:.0%} of members, exposure to raids "
-            f"{structure['threat_exposure']:.2f}")
-
-
 def beta_draw(mean: float, spread: float, u: float) -> float:
     """Beta with mean ``mean`` and variance ``spread * mean * (1 - mean)`` at quantile
     ``u``; ``mean`` itself when the spread is 0 or the mean is 0 or 1 (no room to vary)."""
