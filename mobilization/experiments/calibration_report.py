@@ -170,11 +170,14 @@ def markdown(result: CalibrationResult) -> str:
     smoothing = (
         "Each target's mean at a grid point is first smoothed: it is replaced by the value "
         "at that point of the plane fitted (least squares) to the means of the point and "
-        "its neighbours, one grid step away along each parameter. With common random "
-        "numbers the noise shared by all points does not move the argmin, but the noise "
-        "of each point's own replications does; the plane averages it over up to "
+        "its neighbours, one grid step away along each parameter. Common random numbers "
+        "make the differences between points precise, but the noise the points share "
+        "(the luck of the seeds) shifts every mean alike, and with it the fitted point "
+        "against a target on the level of an outcome: only more replications shrink it, "
+        "and the bootstrap below measures it. The noise of each point's own replications "
+        "the plane averages over up to "
         f"{3 ** len(spec.factors)} points and, the surface being close to linear over a "
-        "step, costs little bias. " if spec.smooth else "")
+        "step, at little bias. " if spec.smooth else "")
     out = [
         f"# Calibration: {spec.name}",
         "",
