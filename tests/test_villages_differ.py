@@ -197,3 +197,17 @@ def test_a_village_draws_its_exposure_to_raids() -> None:
     assert abs(np.mean(draws) - 0.3) < 4 * np.std(draws) / np.sqrt(len(draws))
     drawn = VillageModel(**first(rng=5, population=60, typical_village=False, threat=True))
     assert drawn.p["threat_exposure"] == drawn.structure["threat_exposure"]
+
+
+@pytest.mark.parametrize("spread", [5e-324, 1e-310, 1e-17])
+def test_a_spread_too_small_to_compute_gives_the_means(spread: float) -> None:
+    """Found by Hypothesis (tests/test_properties.py): a denormal spread made the Beta's
+    concentration overflow and the village's gentry power NaN."""
+    p = resolve({"typical_village": False, "population": 20,
+                 **dict.fromkeys(SPREADS, spread)})
+    s = draw_structure(p, np.random.default_rng(0))
+    assert all(np.isfinite(v) for v in s.values())
+    assert s["gentry_power"] == pytest.approx(p["gentry_power"])
+    m = VillageModel(rng=0, population=20, **dict.fromkeys(SPREADS, spread))
+    m.step()
+    assert np.isfinite(m.village.fear).all()

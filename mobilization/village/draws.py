@@ -54,11 +54,14 @@ def typical(p: dict[str, Any]) -> dict[str, float]:
 
 def beta_draw(mean: float, spread: float, u: float) -> float:
     """Beta with mean ``mean`` and variance ``spread * mean * (1 - mean)`` at quantile
-    ``u``; ``mean`` itself when the spread is 0 or the mean is 0 or 1 (no room to vary)."""
+    ``u``; ``mean`` itself when the spread is 0 or the mean is 0 or 1 (no room to vary), or
+    the spread so small that the Beta cannot be computed (a concentration that overflows),
+    as at spread 0."""
     if spread <= 0 or mean <= 0 or mean >= 1:
         return float(mean)
     concentration = 1 / spread - 1
-    return float(stats.beta.ppf(u, mean * concentration, (1 - mean) * concentration))
+    x = float(stats.beta.ppf(u, mean * concentration, (1 - mean) * concentration))
+    return x if np.isfinite(x) else float(mean)
 
 
 def dirichlet_draw(means: np.ndarray, spread: float, u: np.ndarray) -> np.ndarray:
@@ -74,8 +77,9 @@ def dirichlet_draw(means: np.ndarray, spread: float, u: np.ndarray) -> np.ndarra
     positive = means > 0
     gammas[positive] = stats.gamma.ppf(u[positive], means[positive] * concentration)
     total = gammas.sum()
-    # All Gammas may underflow to 0 at a tiny concentration: the means, as at spread 0.
-    return gammas / total if total > 0 else means.copy()
+    # All Gammas may underflow to 0 at a tiny concentration, or fail to compute at a
+    # concentration that overflows: the means, as at spread 0.
+    return gammas / total if np.isfinite(total) and total > 0 else means.copy()
 
 
 
