@@ -1,6 +1,7 @@
 """Of the villagers' own accord, and the gentry's answer (DESIGN principles 1 and 4; issue 11
-item 2). Every mechanism here is behind a switch that is off by default: off, nothing is
-drawn and nothing changes, so every earlier result stands (tests/test_golden.py).
+item 2). Every mechanism here is behind a switch, on by default; off (``FIRST_EDITION``),
+nothing is drawn and nothing changes, so the first edition's results stand
+(tests/test_golden.py).
 
 * ``spontaneous_struggles``: villagers who are aggrieved and organized start a struggle of
   their own, without the branch, and join mass organizations where their neighbours are
@@ -53,12 +54,6 @@ and this model has no election that returns them."""
 CLAWABLE = (*CLAWBACK, "soldier_family_care")
 
 
-def organized(model: VillageLike) -> np.ndarray:
-    """Persons present who are organized: active members, activists or Party members."""
-    s = model.village
-    return s.present & ((s.membership == ACTIVE) | (s.role != VILLAGER))
-
-
 def self_organize(model: VillageLike) -> None:
     """Working-age villagers join a mass organization as active members of their own accord,
     at ``self_organize_rate`` times the organized share of their neighbours times their
@@ -67,7 +62,7 @@ def self_organize(model: VillageLike) -> None:
     s, p = model.village, model.p
     if not p["organization"]:
         return  # the organization channel is off: no mass organization comes alive
-    around = s.neighbour_mean(organized(model))
+    around = s.neighbour_mean(s.organized())
     chance = p["self_organize_rate"] * around * s.grievance
     can = s.adults() & (s.membership != ACTIVE)
     s.membership[can & (model.rng.random(s.n) < chance)] = ACTIVE
@@ -95,7 +90,7 @@ def spontaneous_chance(model: VillageLike, measure: Measure) -> float:
     if n == 0:
         return 0.0
     grievance = float(s.grievance[concerned].sum()) / n
-    share = int((concerned & organized(model)).sum()) / n
+    share = int((concerned & s.organized()).sum()) / n
     x = p["spontaneous_slope"] * (grievance * share - p["spontaneous_threshold"])
     return p["spontaneous_rate"] / (1.0 + float(np.exp(-x)))
 

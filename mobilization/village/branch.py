@@ -232,9 +232,7 @@ class Branch:
         will = (p["turnout_grievance"] * s.grievance + p["turnout_trust"] * s.trust
                 + p["turnout_active_member"] * (s.membership == ACTIVE)
                 - p["turnout_fear"] * s.fear)
-        leaders = s.adults() & (
-            (s.role == ACTIVIST) | ((s.role == PARTY) & ~s.bad_element)
-        )
+        leaders = s.adults() & s.leaders()
         return _sigmoid(will - p["turnout_threshold"], p["turnout_slope"]), leaders
 
     def participation(self, model: VillageLike, measure: Measure,
@@ -402,7 +400,8 @@ class Branch:
     def persuade(self, model: VillageLike, assigned: np.ndarray) -> None:
         """A quota meeting still explains the war a little: the consciousness and trust of
         the members of the households assigned a quota close ``quota_meetings_persuade`` of
-        their gap to 1 (0 by default, the branch that "merely assigns quotas"; CY)."""
+        their gap to 1 (0.01 by default: "a little"; 0 is the first edition's branch that
+        "merely assigns quotas", CY)."""
         s, x = model.village, model.p["quota_meetings_persuade"]
         told = assigned[s.household] & s.present
         s.consciousness[told] += x * (1.0 - s.consciousness[told])
@@ -433,7 +432,7 @@ class Branch:
         the meeting was about (the organization explanation, DESIGN section 1). Idle
         organizations still lapse."""
         s, p = model.village, model.p
-        leaders = s.present & ((s.role == ACTIVIST) | ((s.role == PARTY) & ~s.bad_element))
+        leaders = s.present & s.leaders()
         if not leaders.any():
             return
         near = s.neighbour_mean(leaders) > 0

@@ -56,7 +56,7 @@ def update_grievance(state: VillageState, burden_h: np.ndarray, p: dict[str, Any
 def organized_around(state: VillageState, p: dict[str, Any]) -> np.ndarray:
     """Share of a person's neighbours (and self) who are organized: active members,
     activists or Party members present in the village."""
-    organized = state.present & ((state.membership == ACTIVE) | (state.role != VILLAGER))
+    organized = state.organized()
     return (p["organized_neighbours"] * state.neighbour_mean(organized)
             + p["organized_self"] * organized)
 
@@ -155,6 +155,17 @@ def readiness_terms(state: VillageState, gov: VillageGovernment, neighbours_gone
     return terms / total[:, None]
 
 
+def household_labour(state: VillageState, gov: VillageGovernment, p: dict[str, Any]
+                     ) -> np.ndarray:
+    """(H,) each household's labour: its working-age members present, plus ``care_labour``
+    for a soldier's family once soldiers' families get preferential treatment (the village
+    tills their fields)."""
+    labour = state.labour()
+    if gov.soldier_family_care:
+        labour += p["care_labour"] * state.soldier_family()
+    return labour
+
+
 def household_spare(state: VillageState, gov: VillageGovernment, p: dict[str, Any]
                     ) -> np.ndarray:
     """(H,) how readily each household lets one more member go, in [0, 1]: the labour it
@@ -163,9 +174,7 @@ def household_spare(state: VillageState, gov: VillageGovernment, p: dict[str, An
     over ``labour_slack``. 0 when the hands left would not cover the land (DESIGN principle
     2: "a household must keep hands to till its land"; CY: "It has done a good job of
     giving preferential treatment to the families of soldiers")."""
-    left = state.labour() - 1.0
-    if gov.soldier_family_care:
-        left += p["care_labour"] * state.soldier_family()
+    left = household_labour(state, gov, p) - 1.0
     return clip01((left - p["labour_need"] * state.land) / p["labour_slack"])
 
 

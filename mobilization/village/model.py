@@ -37,7 +37,6 @@ from .government import VillageGovernment
 from .outcomes import OUTCOMES, snapshot
 from .parameters import HORIZON_WEEKS, check_record, check_rng, check_weeks, resolve
 from .population import (
-    ACTIVE,
     ACTIVIST,
     ARMY,
     PARTY,
@@ -285,7 +284,7 @@ class VillageModel(mesa.Model):
         adults = s.adults()  # n_adults and active_member_share, from one mask
         n_adults = max(int(np.count_nonzero(adults)), 1)
         willing = float(np.dot(will, adults)) / n_adults
-        active_share = int(np.count_nonzero(adults & (s.membership == ACTIVE))) / n_adults
+        active_share = s.active_member_share(adults)
         rate = min(p["contribute_rate"] * willing + p["contribute_organized"] * active_share, 1.0)
         if not p["separate_quotas"]:
             for kind in GOODS:

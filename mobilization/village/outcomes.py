@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 
 from .draws import OUTCOME_PREFIX
-from .dynamics import REASONS, household_spare, stance_shares
+from .dynamics import REASONS, household_labour, household_spare, stance_shares
 from .population import ACTIVE, ACTIVIST, ARMY, NOMINAL, PARTY, PRESENT, SALVATION
 from .protocols import VillageLike
 
@@ -209,9 +209,7 @@ def _labour_outcomes(model: ReportedVillage) -> dict[str, float | int]:
         return {"labour_left": 0.0, "households_spent": 0.0}
     households = s.households_present()
     n = max(count(households), 1)
-    labour = s.labour()
-    if gov.soldier_family_care:
-        labour += p["care_labour"] * s.soldier_family()
+    labour = household_labour(s, gov, p)
     need = p["labour_need"] * s.land
     share = np.minimum(np.divide(labour, need, out=np.ones_like(labour), where=need > 0), 1.0)
     spent = household_spare(s, gov, p) <= 0.0

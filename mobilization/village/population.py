@@ -108,12 +108,23 @@ class VillageState:
         """Number of working-age villagers present (at least 1, as a denominator)."""
         return max(int(np.count_nonzero(self.adults())), 1)
 
-    def active_member_share(self) -> float:
+    def active_member_share(self, adults: np.ndarray | None = None) -> float:
         """Share of working-age villagers present who are active members of a mass
-        organization: the strength of the mass movement."""
-        adults = self.adults()
+        organization: the strength of the mass movement. ``adults`` (``adults()``) may be
+        given when the caller has it."""
+        if adults is None:
+            adults = self.adults()
         return (int(np.count_nonzero(adults & (self.membership == ACTIVE)))
                 / max(int(np.count_nonzero(adults)), 1))
+
+    def organized(self) -> np.ndarray:
+        """Persons present who are organized: active members, activists or Party members."""
+        return self.present & ((self.membership == ACTIVE) | (self.role != VILLAGER))
+
+    def leaders(self) -> np.ndarray:
+        """Persons who lead the masses when present: activists and Party members who are
+        not bad elements."""
+        return (self.role == ACTIVIST) | ((self.role == PARTY) & ~self.bad_element)
 
     def bad_elements_present(self) -> np.ndarray:
         """Indices of Party members in the village who joined with ulterior motives."""
