@@ -96,7 +96,11 @@ def test_good_file_gives_the_spec(tmp_path) -> None:
 def test_refusals_name_the_file_and_line(tmp_path, old: str, new: str, message: str,
                                          at: str) -> None:
     assert old in GOOD
-    text = GOOD.replace(old, new)
+    _assert_refused(GOOD.replace(old, new), message, at, tmp_path)
+
+
+def _assert_refused(text: str, message: str, at: str, tmp_path) -> None:
+    """Reading ``text`` fails with ``message``, naming the file and the line of ``at``."""
     with pytest.raises(ExperimentError) as e:
         _spec_of(text, tmp_path)
     assert message in str(e.value)
@@ -355,11 +359,7 @@ def test_refusals_of_several_outcomes_name_the_file_and_line(
     text = MULTI if "has no target" not in message else MULTI.replace(
         '"quota-only" = [{', '# "quota-only" = [{')
     assert old in text
-    text = text.replace(old, new)
-    with pytest.raises(ExperimentError) as e:
-        _spec_of(text, tmp_path)
-    assert message in str(e.value)
-    assert f"c.toml, line {_line_of(text, at)}:" in str(e.value)
+    _assert_refused(text.replace(old, new), message, at, tmp_path)
 
 
 def test_a_target_on_the_edge_of_its_band_is_one_sided() -> None:

@@ -46,7 +46,7 @@ from .calibration_contrast import ratios
 from .formatting import mean_ci_text
 from .kinds import kind_of
 from .plots import _new_figure
-from .report_figures import KEY_OUTCOMES, _label
+from .report_figures import KEY_OUTCOMES, _label, _plain
 from .stats import mean_ci
 
 FIGURE = "explanations.png"
@@ -69,10 +69,6 @@ REASON_LABELS = {
     "trust": "trust in the Party", "membership": "active membership",
     "example": "neighbours who left", "invader": "grievance against the invader",
     "family_care": "soldiers' families cared for"}
-
-
-def _plain(value: Any) -> Any:
-    return value.item() if isinstance(value, np.generic) else value
 
 
 def switches(design: dict[str, Any]) -> list[str] | None:
