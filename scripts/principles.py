@@ -17,8 +17,9 @@ import argparse
 from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
+from labour_curve import curve, saturation  # scripts/, the one measure of levelling off
 
-from mobilization import simulate, weekly_series
+from mobilization import simulate
 from mobilization.village.parameters import PARAMETERS
 
 METHODS = ("welfare-first", "quota-only")
@@ -31,9 +32,7 @@ def _one(job: tuple[str, int]) -> dict:
 
 def _weekly(job: tuple[int, bool]) -> np.ndarray:
     seed, typical = job
-    series = weekly_series(weeks=260, rng=seed, branch_method="welfare-first",
-                           typical_village=typical)
-    return series["recruitment_rate"].to_numpy()
+    return curve(seed, branch_method="welfare-first", typical_village=typical)[0]
 
 
 def main() -> None:
@@ -62,15 +61,13 @@ def main() -> None:
         print(f"   {method}: " + "; ".join(f"{k} {v:.0%}" for k, v in share.items()))
     print(f"2. saturation (welfare-first, {args.long} villages, five years)")
     for typical, rates in curves.items():
-        years = [rates[:, 52 * y].mean() for y in (1, 2, 3, 4, 5)]
-        weekly = np.diff(rates.mean(axis=0)) * population
-        quarter = np.convolve(weekly, np.ones(13) / 13, mode="valid")
+        years = [rates[:, 52 * y - 1].mean() for y in (1, 2, 3, 4, 5)]
+        peak, five, _ = saturation(rates)
         where = "Chen Yun's village" if typical else "drawn villages"
         print(f"   {where}: recruitment at years 1-5 "
               + ", ".join(f"{100 * y:.1f}%" for y in years)
-              + f"; persons leaving a week: peak (13-week mean) {quarter.max():.2f} in week "
-              f"{int(quarter.argmax()) + 7}, year five {weekly[-52:].mean():.2f} "
-              f"({weekly[-52:].mean() / quarter.max():.0%} of the peak)")
+              + f"; persons leaving a week: peak (13-week mean) {peak * population:.2f}, "
+              f"year five {five * population:.2f} ({five / peak:.0%} of the peak)")
     print("3. villages differ (variance of the recruitment rate over binomial variance)")
     for i, method in enumerate(METHODS):
         rate = np.array([x["recruitment_rate"] for x in rows[i * n:(i + 1) * n]])
