@@ -17,7 +17,7 @@ import pytest
 
 VILLAGE = Path(__file__).resolve().parents[1] / "mobilization" / "village"
 
-TABLES = {"parameters.py", "behaviour.py"}
+TABLES = {"parameters.py", "behaviour.py", "methods.py"}
 """The parameter tables themselves: their numbers are the defaults and ranges."""
 
 STRUCTURAL = {0, 1, -1}
@@ -31,6 +31,8 @@ ALLOWED: dict[str, dict[str, str]] = {
         "10": "-10**9: the sentinel week of a branch that has never won",
         "1e-09": "a tolerance so that a due of 2.0000000001 recruits is 2, not 3",
         "1e-12": "a guard against dividing by a zero quota period",
+    },
+    "leading_group.py": {
         "3.0": "the mean of three households' trust: an average, not a weight",
         "4.0": "the mean of Dimitrov's four criteria: an average, not a weight",
     },

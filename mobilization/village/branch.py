@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from . import leading_group
 from .accord import retaliate
 from .population import (
     ACTIVE,
@@ -94,6 +95,12 @@ class Branch:
         self.expelled = 0
         self.reprisals = 0  # the gentry's retaliations after struggles (accord.py)
         self.clawed_back = 0  # won decrees the gentry won back (accord.py)
+        self.advice: dict[str, float] = {}
+        """The content of a call from above (a district's general call): for each measure
+        key, the chance of winning it that the call says a village like this one has. Empty
+        for a village on its own."""
+        self.advice_weight = 0.0
+        """How much the branch makes of ``advice``, in observations' worth (0: nothing)."""
 
     # --- mechanism 1: meetings and their agenda --------------------------------------
     def meets(self, week: int) -> bool:
@@ -498,18 +505,7 @@ class Branch:
         renewal (:attr:`renewal`) tested activists join and exposed bad elements go, so the
         quality rises with the mass movement; without it the group stays as formed.
         """
-        s = model.village
-        members = np.flatnonzero((s.role == PARTY) & s.present)
-        if len(members) == 0:
-            return 0.0
-        trust_h = s.household_mean(s.trust, s.present)
-        k = s.household[members]
-        last = s.n_households - 1
-        contact = (trust_h[np.maximum(k - 1, 0)] + trust_h[k]
-                   + trust_h[np.minimum(k + 1, last)]) / 3.0
-        score = (s.commitment[members] + contact + s.consciousness[members]
-                 + (~s.bad_element[members])) / 4.0
-        return float(score.mean())
+        return leading_group.quality(model)
 
     def active_membership_decay(self, model: VillageLike) -> None:
         """Organizations with no struggle for members' interests go back to being names on a

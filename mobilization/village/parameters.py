@@ -24,6 +24,9 @@ from typing import Any
 import numpy as np
 
 from .behaviour import BEHAVIOUR
+from .methods import CHOICES as METHOD_CHOICES
+from .methods import FIRST_EDITION_VALUES as METHODS_FIRST_EDITION
+from .methods import METHODS_OF_LEADERSHIP
 
 HORIZON_WEEKS = 104
 """Default horizon: two years. The base areas of north China were set up in 1938 and
@@ -60,7 +63,7 @@ class Param:
     @property
     def choices(self) -> tuple[str, ...]:
         return {"branch_method": METHODS, "decision_method": DECISION_METHODS,
-                "village_draws": VILLAGE_DRAWS}.get(self.name, ())
+                "village_draws": VILLAGE_DRAWS, **METHOD_CHOICES}.get(self.name, ())
 
 
 def _fmt(x: float | None) -> str:
@@ -232,6 +235,11 @@ for _group, _rows in BEHAVIOUR.items():
     for _row in _rows:
         assert _row[0] not in PARAMETERS, f"parameter {_row[0]} defined twice"
         PARAMETERS[_row[0]] = Param(*_row, group=_group)
+# The methods of leadership's constants (methods.py) follow, mechanism by mechanism.
+for _group, _rows in METHODS_OF_LEADERSHIP.items():
+    for _row in _rows:
+        assert _row[0] not in PARAMETERS, f"parameter {_row[0]} defined twice"
+        PARAMETERS[_row[0]] = Param(*_row, group=_group)
 
 
 def groups() -> dict[str, list[str]]:
@@ -255,6 +263,7 @@ FIRST_EDITION: dict[str, Any] = {
     "quota_meetings_persuade": 0.0, "organizing_rate": 0.0, "loss_membership": 0.0,
     "obstruction_non_decree": 0.0,
     "enlist_hazard": 0.005, "press_compliance": 0.035,
+    **METHODS_FIRST_EDITION,
 }
 """The first edition's model, exactly (tests/test_golden.py): every second-edition
 mechanism off and the two rates it was calibrated with. ``simulate(**FIRST_EDITION)`` or
