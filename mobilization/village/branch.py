@@ -36,6 +36,7 @@ from .population import (
     clip01,
 )
 from .quotas import GOODS, sources, spread
+from .tasks import Tasks
 from .welfare import (
     MEASURES,
     P_DAILY,
@@ -85,8 +86,10 @@ class Branch:
         self.learn_from_masses = learn_from_masses
         self.meeting_interval = meeting_interval
         self.central_tasks = central_tasks
+        self.tasks = Tasks(central_tasks)
+        """The tasks from above standing at once, and how the branch shares its meetings
+        among them (tasks.py)."""
         self.renewal = renewal
-        self.crowded_out = 0
         self.meetings = 0
         self.vital_meetings = 0
         self.won: list[str] = []
@@ -135,20 +138,16 @@ class Branch:
         return "quota"
 
     def crowded(self, model: VillageLike) -> bool:
-        """With several central tasks at once the meeting's own item (vital interests or
-        quotas) goes ahead with chance 1/central_tasks; otherwise another task from above
-        takes the meeting and nothing comes of it in the village (design mechanism 15).
+        """Whether another task from above takes this meeting, so that nothing comes of it
+        in the village: with several central tasks at once the branch shares its meetings
+        among them, in order of importance or each as it comes (tasks.py, design mechanism
+        15). One task draws nothing, so the default village is unchanged."""
+        return self.tasks.crowded(model)
 
-        Mao (1943): "In any given place, there cannot be a number of central tasks at the
-        same time ... he should not act upon each instruction as it comes from the higher
-        organization without any planning of his own, and thereby create a multitude of
-        'central tasks' and a state of confusion and disorder." One task draws nothing, so
-        the default village is unchanged.
-        """
-        if self.central_tasks <= 1 or model.rng.random() < 1.0 / self.central_tasks:
-            return False
-        self.crowded_out += 1
-        return True
+    @property
+    def crowded_out(self) -> int:
+        """Meetings whose own item another task from above took."""
+        return self.tasks.crowded_out
 
     # --- mechanism 2: learning from the masses ---------------------------------------
     def reported_problems(self, model: VillageLike) -> np.ndarray:

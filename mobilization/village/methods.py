@@ -52,9 +52,37 @@ RELIANCE_FIRST_EDITION: dict[str, Any] = {}
 
 # --- central tasks with an order (tasks.py; Mao 1943, 8) --------------------------------------
 TASKS: tuple[Row, ...] = (
+    ("task_order", "ordered", None, None, str, S,
+     "How the branch takes several tasks from above (central_tasks > 1). 'ordered': at "
+     "its first meeting in each quota period it makes its own agenda the central task and "
+     "the others second, third ... in importance, each taking a smaller share of its "
+     "meetings (second_task_weight, lower_task_decay); without a stated centre it manages "
+     "this only with chance equal to its leading group's bearings. 'as-it-comes': every "
+     "task is central, each meeting's own item going ahead with chance 1/central_tasks. "
+     "Mao (1943): the person in overall charge 'must ... put the different tasks in their "
+     "proper order; he should not act upon each instruction as it comes from the higher "
+     "organization without any planning of his own, and thereby create a multitude of "
+     "\"central tasks\"'."),
+    ("centre_stated", False, None, None, bool, S,
+     "The higher organization states which of its tasks is central, so a branch that "
+     "orders its tasks needs no bearings of its own to do it. False (the default): it "
+     "assigns them 'without indicating their relative importance and urgency or without "
+     "specifying which is central' (Mao 1943), and the branch must find its bearings. No "
+     "effect with task_order 'as-it-comes' or one task."),
+    ("second_task_weight", 0.25, 0.0, 1.0, float, A,
+     "Share of meetings a task of second order of importance takes, as a weight against "
+     "the central task's 1 (each meeting goes to a task in proportion to its weight): at "
+     "0.25 a second task takes one meeting in five when two stand. Mao (1943): 'one central "
+     "task, supplemented by other tasks of a second or third order of importance'. 1 (with "
+     "lower_task_decay 1) is no order at all: 1/central_tasks."),
+    ("lower_task_decay", 0.5, 0.0, 1.0, float, A,
+     "Each further order of importance weighs this much of the one above it: a third task "
+     "half a second's (0.125), a fourth a quarter ... so at the defaults the lower tasks "
+     "take 20% of the meetings with two tasks standing, 27% with three and at most a third "
+     "with any number."),
 )
-TASKS_CHOICES: dict[str, tuple[str, ...]] = {}
-TASKS_FIRST_EDITION: dict[str, Any] = {}
+TASKS_CHOICES: dict[str, tuple[str, ...]] = {"task_order": ("ordered", "as-it-comes")}
+TASKS_FIRST_EDITION: dict[str, Any] = {"task_order": "as-it-comes"}
 """The first edition: every task taken as it comes, each meeting's own item going ahead
 with chance 1/central_tasks."""
 

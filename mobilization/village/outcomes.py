@@ -55,6 +55,11 @@ OUTCOMES: dict[str, str] = {
     "gentry_reprisals_count": "retaliations of the gentry against the leaders of a struggle "
                               "(0 unless gentry_reprisals is on)",
     "crowded_out": "branch meetings whose item was crowded out by other central tasks",
+    "share_meetings_lost": "share of the branch's meetings held whose item was crowded out "
+                           "by other tasks from above (0 with one central task)",
+    "share_periods_in_order": "share of the quota periods with several tasks standing in "
+                              "which a branch that orders its tasks had them in order (0 "
+                              "with one task or tasks taken as they come)",
     "leading_group_quality": "mean of Dimitrov's four criteria over the Party members present",
     "drawn_gentry_power": "the village's initial gentry power: gentry_power, or its draw "
                           "when typical_village is False",
@@ -143,6 +148,7 @@ def snapshot(model: ReportedVillage) -> dict[str, float | int]:
     n_party = count(party)
     denom = max(n_present, 1)
     book = model.quotas
+    tasks = model.branch.tasks
     return {
         "recruitment_rate": (army + salvation) / n0,
         "army_rate": army / n0,
@@ -175,6 +181,8 @@ def snapshot(model: ReportedVillage) -> dict[str, float | int]:
         "measures_clawed_back": model.branch.clawed_back,
         "gentry_reprisals_count": model.branch.reprisals,
         "crowded_out": model.branch.crowded_out,
+        "share_meetings_lost": model.branch.crowded_out / max(model.branch.meetings, 1),
+        "share_periods_in_order": tasks.periods_in_order / max(tasks.periods, 1),
         "leading_group_quality": model.branch.leading_group_quality(model),
     } | {OUTCOME_PREFIX + name: float(value) for name, value in model.structure.items()
          } | {f"mobilized_{reason}_rate": float(x) / n0

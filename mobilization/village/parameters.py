@@ -150,10 +150,11 @@ PARAMETERS: dict[str, Param] = {
            "original members ... who are inferior by comparison or who have degenerated'.",
            group="method"),
         _P("central_tasks", 1, 1, 10, int, "source",
-           "Central tasks the district assigns at once; each meeting's own item goes ahead "
-           "with chance 1/central_tasks and is otherwise crowded out by another task. Mao "
-           "(1943): 'At any one time there can be only one central task'; many at once "
-           "bring 'confusion and disorder ... no definite results'.", group="schedule"),
+           "Central tasks the district assigns at once, the branch's own agenda among them; "
+           "a meeting another task takes does nothing in the village. How the branch shares "
+           "its meetings among them: task_order. Mao (1943): 'At any one time there can be "
+           "only one central task'; many at once bring 'confusion and disorder ... no "
+           "definite results'.", group="schedule"),
         _P("quota_interval", 13, 1, 52, int, "assumption",
            "Weeks between quota assignments from the district (quarterly).", group="schedule"),
         _P("recruit_quota", 0.006, 0.0, 0.1, float, "assumption",
