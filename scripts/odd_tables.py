@@ -28,7 +28,8 @@ def _rows(params: list) -> list[str]:
             default = " / ".join(f"{m}: {PRESETS[m][p.name]}" for m in PRESETS)
         else:
             default = f"{p.default}"
-        rows.append(f"| `{p.name}` | {default} | {p.range_text()} | {p.basis} | "
+        allowed = p.range_text().replace("|", "\\|")  # a pipe would end the cell
+        rows.append(f"| `{p.name}` | {default} | {allowed} | {p.basis} | "
                     f"{p.doc.replace('|', '/')} |")
     return rows
 
