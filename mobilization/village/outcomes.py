@@ -76,11 +76,11 @@ OUTCOMES: dict[str, str] = {
                    "has, care included (0 unless household_labour is on)",
     "households_spent": "share of households present with no labour to spare: none may "
                         "leave (0 unless household_labour is on)",
-    "worked_on_share": "share of villagers present of intermediate or backward stance whom "
+    "share_worked_on": "share of villagers present of intermediate or backward stance whom "
                        "an active person is assigned to work on (0 unless reliance is on "
                        "and the branch has held a vital-interest meeting)",
     "persons_reached": "persons ever assigned to an active person to work on",
-    "reached_active": "share of the persons reached, still present, whose stance is now "
+    "share_reached_active": "share of the persons reached, still present, whose stance is now "
                       "active",
 } | {
     f"mobilized_{reason}_rate": (

@@ -166,12 +166,12 @@ class Reliance:
 
     def outcomes(self, state: VillageState, stance: np.ndarray
                  ) -> dict[str, float | int]:
-        """``worked_on_share``: share of the villagers present of intermediate or backward
+        """``share_worked_on``: share of the villagers present of intermediate or backward
         stance whom an active person is working on; ``persons_reached``: persons ever
-        assigned; ``reached_active``: share of those still present whose stance is now
+        assigned; ``share_reached_active``: share of those still present whose stance is now
         active. All 0 before the branch first organizes the work."""
         if not len(self.worked_by):
-            return {"worked_on_share": 0.0, "persons_reached": 0, "reached_active": 0.0}
+            return {"share_worked_on": 0.0, "persons_reached": 0, "share_reached_active": 0.0}
         todo = targets(state, stance)
         present = state.present
         worked = todo & (self.worked_by >= 0)
@@ -179,8 +179,9 @@ class Reliance:
         reached = self.reached & present
         n_reached = int(np.count_nonzero(reached))
         return {
-            "worked_on_share": int(np.count_nonzero(worked)) / max(int(np.count_nonzero(todo)), 1),
+            "share_worked_on": int(np.count_nonzero(worked))
+            / max(int(np.count_nonzero(todo)), 1),
             "persons_reached": int(np.count_nonzero(self.reached)),
-            "reached_active": int(np.count_nonzero(reached & (stance == ACTIVE_STANCE)))
+            "share_reached_active": int(np.count_nonzero(reached & (stance == ACTIVE_STANCE)))
             / max(n_reached, 1),
         }
