@@ -182,9 +182,10 @@ def test_same_seed_same_result_with_bearings_drawn():
 
 
 def test_ordering_recruits_at_least_as_many_as_taking_tasks_as_they_come():
-    """Welfare-first villages at three tasks, paired on 30 seeds (measured: as they come
-    8.8%, ordered without a stated centre about 1.3 points more, with one about 2.7)."""
-    seeds = range(1000, 1030)
+    """Welfare-first villages at three tasks, paired on 60 seeds (measured with relying on
+    the active on: ordered without a stated centre 0.7 points more than as they come, with
+    one 1.9 [0.8, 3.0]; 30 seeds no longer separate them)."""
+    seeds = range(1000, 1060)
 
     def rates(**kw: object) -> np.ndarray:
         return np.array([simulate(rng=s, central_tasks=3, **kw)["recruitment_rate"]

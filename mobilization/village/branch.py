@@ -36,6 +36,7 @@ from .population import (
     clip01,
 )
 from .quotas import GOODS, sources, spread
+from .reliance import Reliance
 from .tasks import Tasks
 from .welfare import (
     MEASURES,
@@ -104,6 +105,8 @@ class Branch:
         for a village on its own."""
         self.advice_weight = 0.0
         """How much the branch makes of ``advice``, in observations' worth (0: nothing)."""
+        self.reliance = Reliance()
+        """Who of the branch's active works on whom (reliance.py; docs/ODD.md 7.22)."""
 
     # --- mechanism 1: meetings and their agenda --------------------------------------
     def meets(self, week: int) -> bool:
@@ -130,6 +133,7 @@ class Branch:
             if measure is not None:
                 self.campaign(model, measure)
             self.admit_activists(model)
+            self.reliance.organize(model)  # the active assigned to their neighbours
             return "vital"
         assigned = self.assign_quotas(model)
         if model.p["quota_meetings_persuade"] > 0:

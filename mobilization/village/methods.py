@@ -43,10 +43,42 @@ who never degenerates."""
 
 
 # --- relying on the active (reliance.py; Mao 1943, 3) -----------------------------------------
+_MZ3 = ("Mao (1943), 3: 'The masses in any given place are generally composed of three "
+        "parts, the relatively active, the intermediate, and the relatively backward. The "
+        "leaders must therefore be skilled in uniting the small number of active elements "
+        "around the leadership and must rely on them to raise the level of the intermediate "
+        "element and to win over the backward elements.'")
 RELIANCE: tuple[Row, ...] = (
+    ("reliance", "intermediate-first", None, None, str, S,
+     "Whom the branch's active (good Party members, activists, villagers of active stance) "
+     "are assigned to work on, at each vital-interest meeting held, among their Moore "
+     "neighbours of intermediate or backward stance: 'intermediate-first' (Mao's order: "
+     "raise the intermediate, then win over the backward), 'backward-first', 'random' "
+     "(either stance alike), or 'none' (nobody is organized to work on anyone: only the "
+     "ambient pull of neighbour_influence, the first edition). Ties are drawn at random. "
+     + _MZ3),
+    ("reliance_reach", 3, 1, 8, int, A,
+     "Most persons one active person is assigned to work on at a time (a Moore "
+     "neighbourhood has at most 8): Mao's 'small number of active elements' reaching "
+     "the many."),
+    ("reliance_consciousness", 0.02, 0.0, 1.0, float, A,
+     "Share of the gap to 1 that a worked-on person's consciousness closes each week, "
+     "times the consciousness of the active person working on him and the part of him "
+     "that fear leaves reachable (reliance_fear): talk with one who knows him, weekly, "
+     "faster than the ambient pull (neighbour_influence), slower than struggle "
+     "(struggle_gain)."),
+    ("reliance_trust", 0.01, 0.0, 1.0, float, A,
+     "Share of the gap to 1 that a worked-on person's trust in the Party closes each week, "
+     "scaled as reliance_consciousness: a neighbour who works on him vouches for the "
+     "Party."),
+    ("reliance_fear", 1.0, 0.0, 2.0, float, A,
+     "How much fear of the gentry holds a worked-on person back: the weekly work is "
+     "scaled by max(1 - reliance_fear x fear, 0), so the fearful, most of the backward, "
+     "are harder to win over (0: fear does not matter)."),
 )
-RELIANCE_CHOICES: dict[str, tuple[str, ...]] = {}
-RELIANCE_FIRST_EDITION: dict[str, Any] = {}
+RELIANCE_CHOICES: dict[str, tuple[str, ...]] = {
+    "reliance": ("none", "intermediate-first", "backward-first", "random")}
+RELIANCE_FIRST_EDITION: dict[str, Any] = {"reliance": "none"}
 """The first edition: only the ambient pull of active neighbours (neighbour_influence)."""
 
 

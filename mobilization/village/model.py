@@ -10,7 +10,8 @@ Weekly step order (docs/ODD.md, "Process overview and scheduling"):
    recruits, a Party drive); if switched on, villagers organize and struggle of their own
    accord and the gentry win back won decrees (accord.py);
 4. villagers contribute to open quotas of their own accord;
-5. fear, consciousness and trust update, vectorized; stances are read off;
+5. fear, consciousness and trust update, vectorized (the active assigned at vital-interest
+   meetings work on their neighbours, reliance.py); stances are read off;
 6. villagers decide whether to leave for the army or salvation work;
 7. a strong mass movement exposes bad elements; idle organizations lapse;
 8. the DataCollector records the week.
@@ -241,6 +242,7 @@ class VillageModel(mesa.Model):
         organized = dynamics.organized_around(s, p)
         dynamics.update_fear(s, gov, organized, p)
         dynamics.update_consciousness(s, p["neighbour_influence"], self.stance)
+        branch.reliance.work(s, p)  # the active work on their neighbours (reliance.py)
         dynamics.update_trust(s, p["bad_element_harm"], p)
         ready = dynamics.readiness(s, gov, self._neighbours_gone, p, self.threat)
         leavers, army = dynamics.mobilization_draws(

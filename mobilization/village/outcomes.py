@@ -81,6 +81,12 @@ OUTCOMES: dict[str, str] = {
                    "has, care included (0 unless household_labour is on)",
     "households_spent": "share of households present with no labour to spare: none may "
                         "leave (0 unless household_labour is on)",
+    "share_worked_on": "share of villagers present of intermediate or backward stance whom "
+                       "an active person is assigned to work on (0 unless reliance is on "
+                       "and the branch has held a vital-interest meeting)",
+    "persons_reached": "persons ever assigned to an active person to work on",
+    "share_reached_active": "share of the persons reached, still present, whose stance is now "
+                      "active",
 } | {
     f"mobilized_{reason}_rate": (
         "mobilized because pressed by quota assignment / initial population"
@@ -98,6 +104,7 @@ THREAT_OUTCOMES = ("raids", "reprisals", "mean_invader_grievance", "mean_fear_in
 UNBOUNDED = frozenset({"raid_losses"})
 """Non-negative amounts that are not counts: raids can leave more than a year's income."""
 COUNTS = frozenset({"mobilized", "present", "party_size", "activists", "measures_won",
+                    "persons_reached",
                     "campaigns", "crowded_out", "raids", "reprisals", "struggles_own_accord",
                     "measures_lost", "measures_clawed_back", "gentry_reprisals_count"})
 BOUNDS: dict[str, tuple[float, float | None]] = {
@@ -187,7 +194,8 @@ def snapshot(model: ReportedVillage) -> dict[str, float | int]:
     } | {OUTCOME_PREFIX + name: float(value) for name, value in model.structure.items()
          } | {f"mobilized_{reason}_rate": float(x) / n0
               for reason, x in zip(REASONS, model.left_for, strict=True)
-         } | _threat_outcomes(model.threat, s, present, denom) | _labour_outcomes(model)
+         } | _threat_outcomes(model.threat, s, present, denom) | _labour_outcomes(model
+         ) | model.branch.reliance.outcomes(s, model.stance)
 
 
 def _threat_outcomes(threat: Threat, s: VillageState, present: np.ndarray, denom: int
