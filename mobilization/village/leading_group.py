@@ -134,13 +134,10 @@ def members(model: VillageLike) -> np.ndarray:
     return np.flatnonzero(mask)
 
 
-def _contact(s: VillageState, people: np.ndarray, link: np.ndarray | None,
-             trust_h: np.ndarray | None = None) -> np.ndarray:
+def _contact(s: VillageState, people: np.ndarray, link: np.ndarray | None) -> np.ndarray:
     """The contact criterion of ``people``: own link with the masses (if kept) times the mean
-    trust of his own and the two adjacent households (``trust_h``, worked out if not
-    given)."""
-    if trust_h is None:
-        trust_h = s.household_mean(s.trust, s.present)
+    trust in the Party of his own and the two adjacent households."""
+    trust_h = s.household_mean(s.trust, s.present)
     k = s.household[people]
     last = s.n_households - 1
     contact = (trust_h[np.maximum(k - 1, 0)] + trust_h[k]
@@ -150,18 +147,16 @@ def _contact(s: VillageState, people: np.ndarray, link: np.ndarray | None,
     return contact
 
 
-def _scores(s: VillageState, people: np.ndarray, link: np.ndarray | None,
-            trust_h: np.ndarray | None = None) -> np.ndarray:
+def _scores(s: VillageState, people: np.ndarray, link: np.ndarray | None) -> np.ndarray:
     """``scores`` for ``people`` of village state ``s``."""
-    return np.column_stack([s.commitment[people], _contact(s, people, link, trust_h),
+    return np.column_stack([s.commitment[people], _contact(s, people, link),
                             s.consciousness[people], (~s.bad_element[people]).astype(float)])
 
 
-def _quality(s: VillageState, people: np.ndarray, link: np.ndarray | None,
-             trust_h: np.ndarray | None = None) -> np.ndarray:
+def _quality(s: VillageState, people: np.ndarray, link: np.ndarray | None) -> np.ndarray:
     """Each of ``people``'s mean on the four criteria (the rows of ``_scores`` averaged,
     without building the table)."""
-    return (s.commitment[people] + _contact(s, people, link, trust_h) + s.consciousness[people]
+    return (s.commitment[people] + _contact(s, people, link) + s.consciousness[people]
             + (~s.bad_element[people]).astype(float)) / 4.0
 
 
@@ -263,15 +258,13 @@ def renew(model: GroupedVillage, vital: bool) -> None:
     party = (s.role == PARTY) & s.present
     group.in_group &= party
     if branch.renewal:
-        trust_h = s.household_mean(s.trust, s.present)
-        _fill(model, group, party, trust_h)
-        if vital:
-            _replace(model, group, party, trust_h)
+        _fill(model, group, party)
+        if vital and (party & ~group.in_group & group.proved).any():
+            _replace(model, group, party)
     _succeed(model, group)
 
 
-def _fill(model: VillageLike, group: LeadingGroup, party: np.ndarray,
-          trust_h: np.ndarray) -> None:
+def _fill(model: VillageLike, group: LeadingGroup, party: np.ndarray) -> None:
     """Vacancies go to the Party members outside the group who have proved themselves in a
     won struggle, best on the four criteria first; failing them, to the untested who look
     best on the criteria that show without struggle (as at the founding)."""
@@ -281,20 +274,19 @@ def _fill(model: VillageLike, group: LeadingGroup, party: np.ndarray,
     outside = np.flatnonzero(party & ~group.in_group)
     if len(outside) == 0:
         return
-    score = _scores(model.village, outside, group.link, trust_h)
+    score = _scores(model.village, outside, group.link)
     proved = group.proved[outside]
     judged = np.where(proved, score.mean(axis=1), score[:, VISIBLE].mean(axis=1))
     order = np.lexsort((-judged, ~proved))
     group.in_group[outside[order[:vacancies]]] = True
 
 
-def _replace(model: VillageLike, group: LeadingGroup, party: np.ndarray,
-             trust_h: np.ndarray) -> None:
+def _replace(model: VillageLike, group: LeadingGroup, party: np.ndarray) -> None:
     """Better ones replace the worst members, one at a time while one beats the worst by
     more than ``renewal_margin`` (each person's score is the same throughout)."""
     margin = model.p["renewal_margin"]
     people = np.flatnonzero(party)
-    q = _quality(model.village, people, group.link, trust_h)
+    q = _quality(model.village, people, group.link)
     inside = group.in_group[people]
     inside_head = people == group.head
     for _ in range(group.size):
