@@ -107,6 +107,8 @@ class Branch:
         """How much the branch makes of ``advice``, in observations' worth (0: nothing)."""
         self.reliance = Reliance()
         """Who of the branch's active works on whom (reliance.py; docs/ODD.md 7.22)."""
+        self.group: leading_group.LeadingGroup | None = None
+        """The leading group (leading_group.py), formed by the village at the founding."""
 
     # --- mechanism 1: meetings and their agenda --------------------------------------
     def meets(self, week: int) -> bool:
@@ -133,12 +135,14 @@ class Branch:
             if measure is not None:
                 self.campaign(model, measure)
             self.admit_activists(model)
+            leading_group.renew(model, vital=True)
             self.reliance.organize(model)  # the active assigned to their neighbours
             return "vital"
         assigned = self.assign_quotas(model)
         if model.p["quota_meetings_persuade"] > 0:
             self.persuade(model, assigned)
         self.party_drive(model)
+        leading_group.renew(model, vital=False)
         return "quota"
 
     def crowded(self, model: VillageLike) -> bool:
@@ -236,12 +240,15 @@ class Branch:
 
     def turnout(self, model: VillageLike) -> tuple[np.ndarray, np.ndarray]:
         """Each villager's chance of joining a struggle that concerns them (grievance and
-        trust, organization, held back by fear), and who leads any struggle regardless
-        (genuine Party members and activists present)."""
+        trust, organization, a member of the leading group among his own or the adjacent
+        households, held back by fear), and who leads any struggle regardless (genuine
+        Party members and activists present)."""
         s, p = model.village, model.p
         will = (p["turnout_grievance"] * s.grievance + p["turnout_trust"] * s.trust
                 + p["turnout_active_member"] * (s.membership == ACTIVE)
                 - p["turnout_fear"] * s.fear)
+        if p["group_turnout"] > 0:  # off, nothing is computed: the first edition's will
+            will += p["group_turnout"] * leading_group.reach(model)
         leaders = s.adults() & s.leaders()
         return _sigmoid(will - p["turnout_threshold"], p["turnout_slope"]), leaders
 
@@ -308,6 +315,7 @@ class Branch:
         won = bool(rng.random() < _sigmoid(strength - needed, model.p["struggle_slope"]))
         record = Campaign(model.week, measure.key, n_part, strength, needed, won, own_accord)
         self.campaigns.append(record)
+        leading_group.took_part(model, takes_part, won)
         if won:
             self._win(model, measure, takes_part, concerned)
         else:
@@ -450,23 +458,11 @@ class Branch:
         chance = p["organizing_rate"] * self.leading_group_quality(model) * s.trust
         s.membership[can & (model.rng.random(s.n) < chance)] = ACTIVE
 
-    # --- Party recruitment and bad elements (mechanism 9) -------------------------------
+    # --- Party recruitment and bad elements (mechanism 9; leading_group.py) ------------
     def admit_activists(self, model: VillageLike) -> None:
-        """After a vital-interest meeting the branch admits its most conscious tested activist.
-        "The mass movement provides new Party members ... with a practical education in
-        class consciousness that no book could offer." Few of them are bad elements."""
-        if not self.renewal or not model.p["organization"]:
-            return  # the leading group stays as first formed: no activist is brought in
-        s, p = model.village, model.p
-        cand = np.flatnonzero((s.role == ACTIVIST) & s.present
-                              & (s.consciousness >= p["admission_consciousness"])
-                              & (s.trust >= p["admission_trust"]))
-        if len(cand) == 0:
-            return
-        best = cand[np.argsort(-s.consciousness[cand], kind="stable")[:p["admissions_per_meeting"]]]
-        bad = model.rng.random(len(best)) < p["admission_bad_factor"] * p["bad_element_share"]
-        for i, b in zip(best, bad, strict=True):
-            model.admit_to_party(int(i), bool(b))
+        """After a vital-interest meeting the branch admits its most conscious tested
+        activist, with renewal (``leading_group.admit_activists``)."""
+        leading_group.admit_activists(model)
 
     def party_drive(self, model: VillageLike) -> None:
         """A quota meeting also enlists "a few recruits for the Party" by assignment: one
@@ -482,32 +478,14 @@ class Branch:
         model.admit_to_party(i, bool(rng.random() < model.p["bad_element_share"]))
 
     def expose_bad_elements(self, model: VillageLike, active_share: float) -> None:
-        """A strong mass movement exposes bad elements: "Once the mass movement of people
-        fighting for their own interests gains momentum, it will be easy to tell true
-        Communists working for the people from bad persons who have joined the Party out of
-        ulterior motives. Then we will be able to rid the Party of undesirable members.\""""
-        s = model.village
-        bad = s.bad_elements_present()
-        if not self.renewal or len(bad) == 0 or active_share <= 0:
-            return
-        caught = bad[model.rng.random(len(bad)) < model.p["exposure_rate"] * active_share]
-        for i in caught:
-            model.expel(int(i))
-            self.expelled += 1
+        """A strong mass movement exposes bad elements, the better the leading group the
+        faster, with renewal (``leading_group.expose_bad_elements``)."""
+        leading_group.expose_bad_elements(model, active_share)
 
-    # --- mechanism 12: the leading group ------------------------------------------------
+    # --- mechanism 12: the leading group (leading_group.py) ---------------------------
     def leading_group_quality(self, model: VillageLike) -> float:
-        """Mean quality of the leading group, the Party members in the village, on
-        Dimitrov's four criteria, each in [0, 1]: devotion (commitment), contact with the
-        masses (mean trust in the Party of his own and the two adjacent households),
-        independent bearings (consciousness) and discipline (0 for a bad element).
-
-        Mao (1943): "The criteria for such a leading group should be the four which
-        Dimitrov enumerated ... absolute devotion to the cause, contact with the masses,
-        ability independently to find one's bearings, and observance of discipline." With
-        renewal (:attr:`renewal`) tested activists join and exposed bad elements go, so the
-        quality rises with the mass movement; without it the group stays as formed.
-        """
+        """Mean quality of the leading group on Dimitrov's four criteria
+        (``leading_group.quality``; docs/ODD.md 7.15)."""
         return leading_group.quality(model)
 
     def active_membership_decay(self, model: VillageLike) -> None:

@@ -35,11 +35,57 @@ MASS_LINE_FIRST_EDITION: dict[str, Any] = {}
 
 # --- the leading group (leading_group.py; Mao 1943, 3) -------------------------------------
 LEADING_GROUP: tuple[Row, ...] = (
+    ("leading_group_size", 9, 0, 100, int, A,
+     "Most members of the branch's leading group: the branch head and the Party members "
+     "around him, formed at the start on what shows before any struggle (contact with the "
+     "masses and bearings) and renewed on all four of Dimitrov's criteria (docs/ODD.md "
+     "7.15). Mao (1943): 'a small number of activists and with the heads of the given unit "
+     "as its nucleus'; for 'a school of a hundred people ... a leading group of several "
+     "people; or a dozen or more'. 9 is between the two for a village of about 400 whose "
+     "branch starts with a dozen members. 0: every Party member present is the group (the "
+     "first edition)."),
+    ("group_degeneration", 0.005, 0.0, 0.2, float, A,
+     "Weekly share of his devotion (commitment) that a member of the leading group loses "
+     "while he stays in it: office without renewal breeds routine, leadership 'bureaucratic "
+     "and divorced from the masses' (Mao 1943, 5). 0.005 takes a quarter of it in a year. "
+     "Only renewal undoes it, by replacing him: 'those original members of the leading "
+     "group who are inferior by comparison or who have degenerated'. 0 in the first "
+     "edition."),
+    ("group_contact_decay", 0.02, 0.0, 0.5, float, A,
+     "Weekly share of his own link with the masses that a member of the leading group loses; "
+     "taking part in a struggle (the branch's or the villagers' own) restores it in full. His "
+     "contact criterion is this link times the trust of his own and the two adjacent "
+     "households. 0.02 halves it in about eight months without a struggle. Mao (1943): a "
+     "leading group 'linked with the masses ... can be formed only gradually in the process "
+     "of mass struggle, and not in isolation from it'. 0 in the first edition."),
+    ("group_turnout", 0.15, 0.0, 2.0, float, A,
+     "Will to join a struggle added to a villager per unit of quality (mean of the four "
+     "criteria) of the best member of the leading group in his own or an adjacent "
+     "household: half of active membership's pull (turnout_active_member) at a quality of "
+     "one. Mao (1943): 'if the masses alone are active without a strong leading group to "
+     "organize their activity properly, such activity cannot be sustained for long'. 0 in "
+     "the first edition."),
+    ("group_exposure", 0.5, 0.0, 1.0, float, A,
+     "Share of the weekly chance of exposing a bad element (exposure_rate x active "
+     "membership share) that depends on the leading group's vigilance, the mean of its "
+     "discipline and bearings criteria; the rest the mass movement brings out alone. At 0.5 "
+     "a group of perfect discipline and bearings exposes as fast as the first edition, one "
+     "of none at half the speed. 0 in the first edition."),
+    ("renewal_margin", 0.05, 0.0, 1.0, float, A,
+     "With leading_group_renewal, a Party member outside the leading group who has taken "
+     "part in a won struggle replaces its worst member (not the head) when his mean score "
+     "on the four criteria beats that member's by more than this; the member replaced "
+     "stays in the Party. Mao (1943): 'the activists who come forward in the course of the "
+     "struggle must constantly be promoted to replace those original members of the "
+     "leading group who are inferior by comparison or who have degenerated'. The margin "
+     "keeps the group from changing hands over a hair's difference."),
 )
 LEADING_GROUP_CHOICES: dict[str, tuple[str, ...]] = {}
-LEADING_GROUP_FIRST_EDITION: dict[str, Any] = {}
+LEADING_GROUP_FIRST_EDITION: dict[str, Any] = {
+    "leading_group_size": 0, "group_degeneration": 0.0, "group_contact_decay": 0.0,
+    "group_turnout": 0.0, "group_exposure": 0.0}
 """The first edition's leading group: every Party member present, scored and averaged,
-who never degenerates."""
+who never degenerates and whose quality feeds only the branch's organizing."""
 
 
 # --- relying on the active (reliance.py; Mao 1943, 3) -----------------------------------------

@@ -13,7 +13,8 @@ Weekly step order (docs/ODD.md, "Process overview and scheduling"):
 5. fear, consciousness and trust update, vectorized (the active assigned at vital-interest
    meetings work on their neighbours, reliance.py); stances are read off;
 6. villagers decide whether to leave for the army or salvation work;
-7. a strong mass movement exposes bad elements; idle organizations lapse;
+7. a strong mass movement exposes bad elements; the leading group degenerates a little;
+   idle organizations lapse;
 8. the DataCollector records the week.
 """
 
@@ -30,7 +31,7 @@ import numpy as np
 from mesa.discrete_space import OrthogonalMooreGrid
 from mesa.experimental.scenarios import Scenario
 
-from . import accord, dynamics
+from . import accord, dynamics, leading_group
 from .agents import Activist, Gentry, PartyMember, Villager
 from .branch import Branch
 from .draws import draw_structure
@@ -156,6 +157,7 @@ class VillageModel(mesa.Model):
         self.branch = Branch(p["vital_interest_share"], p["learn_from_masses"],
                              p["meeting_interval"], p["central_tasks"],
                              p["leading_group_renewal"], p["decision_method"])
+        self.branch.group = leading_group.form(self)  # draws nothing
         self.quotas = QuotaBook()
         self.womens_association = False
 
@@ -253,6 +255,7 @@ class VillageModel(mesa.Model):
         self.mobilize(leavers, army, dynamics.readiness_terms(
             s, gov, self._neighbours_gone, p, leavers, self.threat))
         branch.expose_bad_elements(self, s.active_member_share())
+        leading_group.degenerate(self)  # off (the first edition), nothing changes
         branch.active_membership_decay(self)
         s.assessed *= p["assessed_decay"]
         self._update_attitude_reads()

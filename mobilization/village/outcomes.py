@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
+from . import leading_group
 from .draws import OUTCOME_PREFIX
 from .dynamics import REASONS, household_labour, household_spare, stance_shares
 from .population import ACTIVE, ACTIVIST, ARMY, NOMINAL, PARTY, PRESENT, SALVATION
@@ -60,7 +61,16 @@ OUTCOMES: dict[str, str] = {
     "share_periods_in_order": "share of the quota periods with several tasks standing in "
                               "which a branch that orders its tasks had them in order (0 "
                               "with one task or tasks taken as they come)",
-    "leading_group_quality": "mean of Dimitrov's four criteria over the Party members present",
+    "leading_group_quality": "mean over the leading group's members of their mean on "
+                             "Dimitrov's four criteria (every Party member present when "
+                             "leading_group_size is 0)",
+    "leading_group_members": "members of the leading group present (the branch head "
+                             "included)",
+    "leading_group_devotion": "the leading group's mean devotion (commitment), in [0, 1]",
+    "leading_group_contact": "the leading group's mean contact with the masses (own link "
+                             "times the trust of his own and adjacent households)",
+    "leading_group_replaced": "members of the leading group replaced by better ones so far "
+                              "(vacancies filled not counted)",
     "drawn_gentry_power": "the village's initial gentry power: gentry_power, or its draw "
                           "when typical_village is False",
     "drawn_share_hired": "the village's share of hired labourers' households: share_hired, "
@@ -106,7 +116,8 @@ UNBOUNDED = frozenset({"raid_losses"})
 COUNTS = frozenset({"mobilized", "present", "party_size", "activists", "measures_won",
                     "persons_reached",
                     "campaigns", "crowded_out", "raids", "reprisals", "struggles_own_accord",
-                    "measures_lost", "measures_clawed_back", "gentry_reprisals_count"})
+                    "measures_lost", "measures_clawed_back", "gentry_reprisals_count",
+                    "leading_group_members", "leading_group_replaced"})
 BOUNDS: dict[str, tuple[float, float | None]] = {
     name: (0.0, None) if name in COUNTS | UNBOUNDED else (0.0, 1.0) for name in OUTCOMES
 }
@@ -191,11 +202,22 @@ def snapshot(model: ReportedVillage) -> dict[str, float | int]:
         "share_meetings_lost": model.branch.crowded_out / max(model.branch.meetings, 1),
         "share_periods_in_order": tasks.periods_in_order / max(tasks.periods, 1),
         "leading_group_quality": model.branch.leading_group_quality(model),
-    } | {OUTCOME_PREFIX + name: float(value) for name, value in model.structure.items()
+    } | _group_outcomes(model) | {
+        OUTCOME_PREFIX + name: float(value) for name, value in model.structure.items()
          } | {f"mobilized_{reason}_rate": float(x) / n0
               for reason, x in zip(REASONS, model.left_for, strict=True)
          } | _threat_outcomes(model.threat, s, present, denom) | _labour_outcomes(model
          ) | model.branch.reliance.outcomes(s, model.stance)
+
+
+def _group_outcomes(model: ReportedVillage) -> dict[str, float | int]:
+    """The leading group's size, two of its criteria and its renewal (docs/ODD.md 7.15)."""
+    crit = leading_group.criteria(model)
+    group = model.branch.group
+    return {"leading_group_members": len(leading_group.members(model)),
+            "leading_group_devotion": crit.devotion,
+            "leading_group_contact": crit.contact,
+            "leading_group_replaced": 0 if group is None else group.replaced}
 
 
 def _threat_outcomes(threat: Threat, s: VillageState, present: np.ndarray, denom: int

@@ -144,8 +144,10 @@ PARAMETERS: dict[str, Param] = {
            "subjectivist ideas'.", group="method"),
         _P("leading_group_renewal", True, None, None, bool, "source",
            "The branch's leading group is renewed: activists who come forward in struggle "
-           "are admitted and bad elements exposed by the mass movement are removed. False: "
-           "the group stays as first formed. Mao (1943): 'the activists who come forward in "
+           "are admitted, bad elements exposed by the mass movement are removed, and Party "
+           "members proved in won struggles replace the group's worst members "
+           "(renewal_margin; docs/ODD.md 7.15). False: the group stays as first formed. Mao "
+           "(1943): 'the activists who come forward in "
            "the course of the struggle must constantly be promoted to replace those "
            "original members ... who are inferior by comparison or who have degenerated'.",
            group="method"),
