@@ -13,6 +13,7 @@ import numpy as np
 
 from .draws import OUTCOME_PREFIX
 from .dynamics import REASONS, household_labour, household_spare, stance_shares
+from .mass_line import quality_halves
 from .population import ACTIVE, ACTIVIST, ARMY, NOMINAL, PARTY, PRESENT, SALVATION
 from .protocols import VillageLike
 
@@ -56,6 +57,14 @@ OUTCOMES: dict[str, str] = {
                               "(0 unless gentry_reprisals is on)",
     "crowded_out": "branch meetings whose item was crowded out by other central tasks",
     "leading_group_quality": "mean of Dimitrov's four criteria over the Party members present",
+    "decision_quality_early": "mean over the first half of the branch's choices so far of the "
+                              "true value (reported weight x chance of winning now) of the "
+                              "measure it took up over the best open measure's (0 before its "
+                              "first choice)",
+    "decision_quality_late": "the same over the second half of its choices (0 before its "
+                             "second choice)",
+    "decisions_weighed": "vital-interest meetings at which the branch chose among two or more "
+                         "open measures (the choices decision quality is the mean over)",
     "drawn_gentry_power": "the village's initial gentry power: gentry_power, or its draw "
                           "when typical_village is False",
     "drawn_share_hired": "the village's share of hired labourers' households: share_hired, "
@@ -93,6 +102,7 @@ THREAT_OUTCOMES = ("raids", "reprisals", "mean_invader_grievance", "mean_fear_in
 UNBOUNDED = frozenset({"raid_losses"})
 """Non-negative amounts that are not counts: raids can leave more than a year's income."""
 COUNTS = frozenset({"mobilized", "present", "party_size", "activists", "measures_won",
+                    "decisions_weighed",
                     "campaigns", "crowded_out", "raids", "reprisals", "struggles_own_accord",
                     "measures_lost", "measures_clawed_back", "gentry_reprisals_count"})
 BOUNDS: dict[str, tuple[float, float | None]] = {
@@ -176,10 +186,18 @@ def snapshot(model: ReportedVillage) -> dict[str, float | int]:
         "gentry_reprisals_count": model.branch.reprisals,
         "crowded_out": model.branch.crowded_out,
         "leading_group_quality": model.branch.leading_group_quality(model),
-    } | {OUTCOME_PREFIX + name: float(value) for name, value in model.structure.items()
+    } | _decision_outcomes(model.branch) | {
+        OUTCOME_PREFIX + name: float(value) for name, value in model.structure.items()
          } | {f"mobilized_{reason}_rate": float(x) / n0
               for reason, x in zip(REASONS, model.left_for, strict=True)
          } | _threat_outcomes(model.threat, s, present, denom) | _labour_outcomes(model)
+
+
+def _decision_outcomes(branch: Branch) -> dict[str, float | int]:
+    """How good the branch's choices of vital-interest items were (docs/ODD.md 7.16)."""
+    early, late = quality_halves(branch.decision_quality)
+    return {"decision_quality_early": early, "decision_quality_late": late,
+            "decisions_weighed": len(branch.decision_quality)}
 
 
 def _threat_outcomes(threat: Threat, s: VillageState, present: np.ndarray, denom: int
