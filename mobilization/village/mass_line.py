@@ -221,7 +221,8 @@ def hear(model: VillageLike, branch: Branch, measures: list[Measure],
 
     Each household present is heard with :func:`contact_chance`. A heard household's
     problems, its members' readiness to struggle and its account of the gentry are read
-    with a log-normal error of spread ``mass_line_noise x (1 - bearings)`` (the leading
+    with a log-normal error of mean one and spread (sd of its log) ``mass_line_noise x (1 -
+    bearings)`` (the leading
     group's independent bearings), and the heard households are taken for the village
     (scaled up by households present over households heard): those in contact with the
     branch, who trust it and are organized, speak for those who are not. The branch knows
@@ -238,7 +239,9 @@ def hear(model: VillageLike, branch: Branch, measures: list[Measure],
     heard = rng.random(s.n_households) < contact_chance(model, lead.contact)
     n_heard = int(np.count_nonzero(heard))
     spread = p["mass_line_noise"] * (1.0 - lead.bearings)
-    misread = np.exp(spread * rng.standard_normal((ACCOUNT + 1, n_heard)))
+    # Log-normal with mean one: a misreading is as likely too loud as too soft on average,
+    # so pooling many readings converges to the truth of those heard.
+    misread = np.exp(spread * rng.standard_normal((ACCOUNT + 1, n_heard)) - spread * spread / 2)
     est.heard = n_heard
     scale = float(np.count_nonzero(s.households_present())) / max(n_heard, 1)
     memory = p["mass_line_memory"]
@@ -341,10 +344,11 @@ def choose(model: VillageLike, branch: Branch, measures: list[Measure]
 
     ``mass_line_knowledge = "perfect"`` takes the measure of highest true value. ``"contact"``
     sums up the last struggle, hears the households and takes the measure of highest
-    estimated value; it remembers what it expected, to sum the struggle up at its next
-    vital meeting. It can choose badly: it hears few households where trust is low, takes
-    those it hears, who trust it, for the village, reads them the more wrongly the poorer
-    the group's bearings, and remembers a village that has changed.
+    estimated value (one of its own ideas at random, one draw, while it has heard nobody);
+    it remembers what it expected, to sum the struggle up at its next vital meeting. It can
+    choose badly: it hears few households where trust is low, takes those it hears, who
+    trust it, for the village, reads them the more wrongly the poorer the group's
+    bearings, and remembers a village that has changed.
     """
     if model.p["mass_line_knowledge"] == "perfect":
         value = weigh(model, branch, measures)
@@ -352,7 +356,10 @@ def choose(model: VillageLike, branch: Branch, measures: list[Measure]
     sum_up(model, branch)
     problems, turnout = household_problems(model), branch.turnout(model)
     hear(model, branch, measures, problems, turnout)
-    measure = _first(measures, estimated_values(model, branch, measures))
+    if branch.estimate.weight is None:  # nobody heard yet: no idea from the masses
+        measure = measures[int(model.rng.integers(len(measures)))]
+    else:
+        measure = _first(measures, estimated_values(model, branch, measures))
     needed, scale = believed_needed(model, branch, measure)
     branch.estimate.pending = Expectation(len(branch.campaigns), measure.key,
                                           branch.estimate.strength[concern(measure)],

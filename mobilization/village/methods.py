@@ -53,13 +53,16 @@ MASS_LINE: tuple[Row, ...] = (
      "Worth, in households heard, of the branch's previous estimate when it pools it with "
      "what it hears at a vital meeting: larger remembers more and forgets change more "
      "slowly; 0 keeps only the latest meeting's hearing."),
-    ("mass_line_learning_rate", 0.5, 0.0, 1.0, float, S,
+    ("mass_line_learning_rate", 0.1, 0.0, 1.0, float, S,
      "Share of the gap between what the branch expected of its last struggle and what "
      "happened that it takes into its estimate, summing the struggle up at its next "
      "vital meeting: the turnout it expected against the strength that turned out, and "
-     "the chance it gave the struggle against its result. 0 learns nothing from struggle. "
-     "Mao: 'test the correctness of these ideas in such action ... with the ideas "
-     "becoming more correct, more vital, and richer each time'."),
+     "the chance it gave the struggle against its result. 0.1 averages over about the "
+     "last ten struggles: one struggle is one win or loss, weak evidence beside what "
+     "many households say (0.5 overreacts to single results, docs/ODD.md 7.16). 0 "
+     "learns nothing from struggle. Mao: 'test the correctness of these ideas in such "
+     "action ... with the ideas becoming more correct, more vital, and richer each "
+     "time'."),
     ("mass_line_reading_worth", 1.0, 0.0, 100.0, float, A,
      "Worth, in observations, of the branch's own reading of a measure's chance before it "
      "has struggled for it; each struggle for the measure adds one. A call from above "
