@@ -38,8 +38,8 @@ MASS_LINE: tuple[Row, ...] = (
      "How readily the branch hears a household at a vital meeting: the household is heard "
      "with chance 1 - exp(-mass_line_contact x the leading group's contact with the masses "
      "x (its trust in the Party + mass_line_contact_membership x its share of active "
-     "members)). 1.5 hears about a fifth of the households of a village of middling trust; "
-     "0 hears none."),
+     "members)). 1.5 hears a third of the households at a meeting on average (a tenth to "
+     "a half); 0 hears none."),
     ("mass_line_contact_membership", 1.0, 0.0, 5.0, float, A,
      "Weight of a household's share of active members of mass organizations, beside its "
      "trust, in the chance that the branch hears it: the organized bring their problems "
