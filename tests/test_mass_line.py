@@ -12,7 +12,7 @@ import pytest
 from scipy import stats
 
 from mobilization.village import branch as branch_module
-from mobilization.village import mass_line
+from mobilization.village import mass_line, subjectivist
 from mobilization.village.branch import Campaign
 from mobilization.village.mass_line import (
     Estimate,
@@ -210,7 +210,7 @@ def test_advice_from_above_is_blended_in_as_prior_information():
     assert max(estimated_values(model, branch, open_).values()) < 1e-6
     target = next(m for m in open_ if branch.estimate.weight[m.problem] > 0)
     branch.advice[target.key] = 1.0
-    assert mass_line._first(open_, estimated_values(model, branch, open_)) is target
+    assert mass_line.first(open_, estimated_values(model, branch, open_)) is target
     branch.advice_weight = 4.0
     before = estimated_values(model, branch, open_)[target.key]
     branch.estimate.struggles[target.key] = 100  # its own experience outweighs the call
@@ -223,14 +223,14 @@ def test_subjectivist_plans_are_drawn_differ_across_seeds_and_are_never_revised(
     """Each village's subjectivist draws its own plan and, whatever it lost, presses the
     open measure the plan values most at every decision."""
     decisions: list[tuple] = []
-    follow = mass_line.follow_plan
+    follow = subjectivist.follow_plan
 
     def recorded(model, branch, measures):
         chosen = follow(model, branch, measures)
         decisions.append((branch.plan, list(measures), chosen))
         return chosen
 
-    monkeypatch.setattr(mass_line, "follow_plan", recorded)
+    monkeypatch.setattr(subjectivist, "follow_plan", recorded)
     plans, defeats = [], 0
     for seed in range(10):
         decisions.clear()
@@ -269,14 +269,15 @@ def _top_of_plans(monkeypatch, order: tuple, prior: str, n: int = 2000) -> dict[
     """How often each measure heads n subjectivist plans with the measures listed in
     ``order``."""
     with monkeypatch.context() as m:
-        m.setattr(mass_line, "MEASURES", order)
+        for module in (mass_line, subjectivist):
+            m.setattr(module, "MEASURES", order)
         p = {**FIRST_EDITION, "subjectivist_prior": prior, "subjectivist_concentration": 1.0,
              "subjectivist_optimism": 4.0}
         counts: dict[str, int] = dict.fromkeys(BY_KEY, 0)
         for seed in range(n):
             village = SimpleNamespace(p=p, rng=np.random.default_rng(seed))
             branch = SimpleNamespace(plan=None)
-            counts[mass_line.follow_plan(village, branch, list(order)).key] += 1
+            counts[subjectivist.follow_plan(village, branch, list(order)).key] += 1
         return counts
 
 
@@ -296,7 +297,7 @@ def test_the_drawn_plan_does_not_hinge_on_the_order_of_the_decrees(monkeypatch):
 
     def recruitment(order: tuple) -> np.ndarray:
         with monkeypatch.context() as m:
-            for module in (branch_module, mass_line):
+            for module in (branch_module, mass_line, subjectivist):
                 m.setattr(module, "MEASURES", order)
             return np.array([simulate(104, s, decision_method="subjectivist",
                                       **SMALL)["recruitment_rate"] for s in range(40)])

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import leading_group, mass_line
+from . import leading_group, mass_line, subjectivist
 from .accord import retaliate
 from .population import (
     ACTIVE,
@@ -89,7 +89,7 @@ class Branch:
         self.estimate = mass_line.Estimate()
         """What a mass-line branch has heard and learned (``mass_line_knowledge``
         "contact")."""
-        self.plan: mass_line.Plan | None = None
+        self.plan: subjectivist.Plan | None = None
         """A subjectivist branch's own plan, drawn at its first decision."""
         self.decision_quality: list[float] = []
         """Each choice's true value over the best open measure's (``mass_line.judge``)."""
@@ -157,7 +157,7 @@ class Branch:
         the masses, to the masses ... over and over again in an endless spiral". One that
         does not picks one of its own ideas at random. A subjectivist branch follows its
         own plan whatever the households report and whatever its last struggle showed
-        (``mass_line.follow_plan``): leaders who "fancying themselves clever, are fond of
+        (``subjectivist.follow_plan``): leaders who "fancying themselves clever, are fond of
         voicing their subjectivist ideas, and so their ideas become empty and impractical".
         How good the choice was is recorded (``mass_line.judge``).
         """
@@ -166,7 +166,7 @@ class Branch:
             return None
         truth = None
         if self.decision_method == "subjectivist":
-            measure = mass_line.follow_plan(model, self, open_)
+            measure = subjectivist.follow_plan(model, self, open_)
         elif not self.learn_from_masses:
             measure = open_[int(model.rng.integers(len(open_)))]
         else:

@@ -16,7 +16,7 @@ people know their own problems".
   vital meeting the branch sums up its last struggle (:func:`sum_up`), hears the
   households it is in contact with (:func:`hear`), concentrates what it heard into its
   :class:`Estimate` and takes up the measure of highest estimated value.
-* The subjectivist's own plan (:func:`follow_plan`): drawn once, never revised.
+* The subjectivist's own plan is in ``subjectivist.py``.
 * How good a choice was (:func:`judge`): the true value of the chosen measure over the best
   open one's, at every vital meeting where there was a choice.
 """
@@ -67,7 +67,6 @@ class Branch(Protocol):
     advice_weight: float
     campaigns: list
     estimate: Estimate
-    plan: Plan | None
     decision_quality: list[float]
 
     def turnout(self, model: VillageLike) -> tuple[np.ndarray, np.ndarray]: ...
@@ -83,7 +82,7 @@ def sigmoid(x: np.ndarray | float, slope: float) -> np.ndarray | float:
     return 1.0 / (1.0 + np.exp(-slope * x))
 
 
-def _first(measures: list[Measure], value: dict[str, float]) -> Measure:
+def first(measures: list[Measure], value: dict[str, float]) -> Measure:
     """The measure of highest value; an exact tie goes to the one listed first."""
     return max(measures, key=lambda m: (value[m.key], -MEASURES.index(m)))
 
@@ -352,14 +351,14 @@ def choose(model: VillageLike, branch: Branch, measures: list[Measure]
     """
     if model.p["mass_line_knowledge"] == "perfect":
         value = weigh(model, branch, measures)
-        return _first(measures, value), value
+        return first(measures, value), value
     sum_up(model, branch)
     problems, turnout = household_problems(model), branch.turnout(model)
     hear(model, branch, measures, problems, turnout)
     if branch.estimate.weight is None:  # nobody heard yet: no idea from the masses
         measure = measures[int(model.rng.integers(len(measures)))]
     else:
-        measure = _first(measures, estimated_values(model, branch, measures))
+        measure = first(measures, estimated_values(model, branch, measures))
     needed, scale = believed_needed(model, branch, measure)
     branch.estimate.pending = Expectation(len(branch.campaigns), measure.key,
                                           branch.estimate.strength[concern(measure)],
@@ -367,42 +366,6 @@ def choose(model: VillageLike, branch: Branch, measures: list[Measure]
     truth = (weigh(model, branch, measures, problems.sum(axis=1), turnout)
              if len(measures) > 1 else None)  # for judge only: what it could not know
     return measure, truth
-
-
-# --- the subjectivist's own plan ------------------------------------------------------
-@dataclass(frozen=True)
-class Plan:
-    """A subjectivist branch's own ideas: a weight for each problem and a believed chance
-    for each measure (by key), fixed once drawn."""
-
-    weight: np.ndarray
-    chance: dict[str, float]
-
-    def value(self, measure: Measure) -> float:
-        return float(self.weight[measure.problem]) * self.chance[measure.key]
-
-
-def draw_plan(model: VillageLike) -> Plan:
-    """Draw a subjectivist plan from ``model.rng``: problem weights Dirichlet with every
-    concentration ``subjectivist_concentration``, then each measure's believed chance
-    Beta(``subjectivist_optimism``, 1), in the order of ``welfare.MEASURES``. The plan owes
-    nothing to what the households report or to the order the decrees came down."""
-    p, rng = model.p, model.rng
-    weight = rng.dirichlet(np.full(len(PROBLEMS), p["subjectivist_concentration"]))
-    chance = rng.beta(p["subjectivist_optimism"], 1.0, size=len(MEASURES))
-    return Plan(weight, {m.key: float(c) for m, c in zip(MEASURES, chance, strict=True)})
-
-
-def follow_plan(model: VillageLike, branch: Branch, measures: list[Measure]) -> Measure:
-    """The subjectivist branch's item: the open measure its plan values most, whatever the
-    households report and whatever its last struggle showed. ``subjectivist_prior =
-    "decree-order"`` presses the first open measure in the first edition's list order;
-    ``"drawn"`` draws its plan at its first decision and keeps it."""
-    if model.p["subjectivist_prior"] == "decree-order":
-        return measures[0]
-    if branch.plan is None:
-        branch.plan = draw_plan(model)
-    return _first(measures, {m.key: branch.plan.value(m) for m in measures})
 
 
 # --- how good the choice was --------------------------------------------------------

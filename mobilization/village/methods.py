@@ -25,7 +25,7 @@ S = "source"
 Row = tuple[str, Any, float | None, float | None, type, str, str]
 
 
-# --- the mass line: from the masses, to the masses (mass_line.py; Mao 1943, 4 and 6) ------
+# --- the mass line: from the masses, to the masses (mass_line.py, subjectivist.py; Mao 4-6) -
 MASS_LINE: tuple[Row, ...] = (
     ("mass_line_knowledge", "contact", None, None, str, S,
      "What a mass-line branch knows when it chooses a vital-interest item. 'contact': only "
