@@ -179,16 +179,18 @@ def test_renewal_at_a_meeting_replaces_degenerated_members(seed):
         model.step()
     s, group = model.village, model.branch.group
     leading_group.renew(model, vital=False)  # those who left go, vacancies are filled
-    # The test needs a full group and a member proved in struggle waiting outside; where
-    # the run has left neither, make them (a smaller group, one more proved member).
+    # The test needs a full group and a member proved in struggle waiting outside who is
+    # devoted, conscious and disciplined; where the run has left none, make them (a smaller
+    # group, one more proved member).
     group.size = min(group.size, int(np.count_nonzero(group.in_group)))
     outside = np.flatnonzero((s.role == PARTY) & s.present & ~group.in_group)
-    if not group.proved[outside].any():
-        if len(outside) == 0:
-            outside = np.flatnonzero(s.present & (s.role != PARTY))[:1]
-            model.admit_to_party(int(outside[0]), False)
-        group.proved[outside[0]] = True
-        s.commitment[outside[0]] = s.consciousness[outside[0]] = 1.0
+    if len(outside) == 0:
+        outside = np.flatnonzero(s.present & (s.role != PARTY))[:1]
+        model.admit_to_party(int(outside[0]), False)
+    waiting = outside[np.argmax(group.proved[outside])]
+    group.proved[waiting] = True
+    s.commitment[waiting] = s.consciousness[waiting] = 1.0
+    s.bad_element[waiting] = False
     head = group.head
     sitting = [i for i in leading_group.members(model) if i != head]
     s.commitment[sitting[:2]] = 0.0

@@ -36,6 +36,10 @@ ALLOWED: dict[str, dict[str, str]] = {
         "3.0": "the mean of three households' trust: an average, not a weight",
         "4.0": "the mean of Dimitrov's four criteria: an average, not a weight",
     },
+    "mass_line.py": {
+        "2": "the two halves of a run's choices (early and late); the sd^2 / 2 that gives a "
+             "log-normal misreading mean one: counts and arithmetic, not weights",
+    },
     "population.py": {
         "2": "a grid at least 2 cells wide; a lookup grid padded by one cell on each side",
     },

@@ -181,19 +181,18 @@ def test_same_seed_same_result_with_bearings_drawn():
     assert simulate(**kw) == simulate(**kw)
 
 
-def test_ordering_recruits_at_least_as_many_as_taking_tasks_as_they_come():
-    """Welfare-first villages at three tasks, paired on 60 seeds (measured with relying on
-    the active on: ordered without a stated centre 0.7 points more than as they come, with
-    one 1.9 [0.8, 3.0]; 30 seeds no longer separate them)."""
-    seeds = range(1000, 1060)
+def test_ordering_recruits_more_than_taking_tasks_as_they_come():
+    """Welfare-first villages at five tasks, paired on 40 seeds: ordering the tasks
+    recruits more than taking each as it comes, with or without a stated centre (measured
+    with every issue-12 mechanism on: +2.3 points without a stated centre, +2.3 with one,
+    each about 0.7 points standard error; at three tasks the gain is about 1 point and 60
+    seeds do not separate it)."""
+    seeds = range(1000, 1040)
 
     def rates(**kw: object) -> np.ndarray:
-        return np.array([simulate(rng=s, central_tasks=3, **kw)["recruitment_rate"]
+        return np.array([simulate(rng=s, central_tasks=5, **kw)["recruitment_rate"]
                          for s in seeds])
 
     as_they_come = rates(task_order=AS_IT_COMES)
-    ordered = rates()
-    stated = rates(centre_stated=True)
-    assert ordered.mean() >= as_they_come.mean()
-    diff = stated - as_they_come
-    assert diff.mean() - 2.0 * diff.std(ddof=1) / math.sqrt(len(diff)) > 0.0
+    for diff in (rates() - as_they_come, rates(centre_stated=True) - as_they_come):
+        assert diff.mean() - 2.0 * diff.std(ddof=1) / math.sqrt(len(diff)) > 0.0

@@ -20,18 +20,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import leading_group
+from . import leading_group, mass_line, subjectivist
 from .accord import retaliate
 from .population import (
     ACTIVE,
     ACTIVIST,
-    INTEREST,
-    LEVY,
     NOMINAL,
     PARTY,
     PRESENT,
-    PRICES,
-    RENT,
     VILLAGER,
     clip01,
 )
@@ -40,27 +36,16 @@ from .reliance import Reliance
 from .tasks import Tasks
 from .welfare import (
     MEASURES,
-    P_DAILY,
-    P_HEAD,
-    P_INTEREST,
-    P_LEVY,
-    P_PRICES,
-    P_RENT,
-    P_SOLDIERS,
-    P_WOMEN,
-    PROBLEMS,
     Measure,
     affected_people,
     apply_measure,
-    concern,
 )
 
 if TYPE_CHECKING:
     from .protocols import VillageLike
 
 
-def _sigmoid(x: np.ndarray | float, slope: float) -> np.ndarray | float:
-    return 1.0 / (1.0 + np.exp(-slope * x))
+_sigmoid = mass_line.sigmoid
 
 
 @dataclass(frozen=True)
@@ -109,6 +94,13 @@ class Branch:
         """Who of the branch's active works on whom (reliance.py; docs/ODD.md 7.22)."""
         self.group: leading_group.LeadingGroup | None = None
         """The leading group (leading_group.py), formed by the village at the founding."""
+        self.estimate = mass_line.Estimate()
+        """What a mass-line branch has heard and learned (``mass_line_knowledge``
+        "contact")."""
+        self.plan: subjectivist.Plan | None = None
+        """A subjectivist branch's own plan, drawn at its first decision."""
+        self.decision_quality: list[float] = []
+        """Each choice's true value over the best open measure's (``mass_line.judge``)."""
 
     # --- mechanism 1: meetings and their agenda --------------------------------------
     def meets(self, week: int) -> bool:
@@ -157,86 +149,42 @@ class Branch:
         """Meetings whose own item another task from above took."""
         return self.tasks.crowded_out
 
-    # --- mechanism 2: learning from the masses ---------------------------------------
-    def reported_problems(self, model: VillageLike) -> np.ndarray:
-        """How strongly the households report each problem (one score per problem).
-
-        Each household weighs its burdens by its grievance; soldiers' families report the
-        burdens shifted onto them, fearful households report the village head, and women
-        report their own exclusion from village affairs. Chen Yun: "only the people know
-        their own problems".
-        """
-        s, gov, p = model.village, model.government, model.p
-        present_h = s.households_present()
-        g_h = s.household_mean(s.grievance, s.present) * present_h
-        b = s.burden
-        scores = np.zeros(len(PROBLEMS))
-        scores[P_RENT] = (g_h * b[:, RENT]).sum()
-        scores[P_INTEREST] = (g_h * b[:, INTEREST]).sum()
-        scores[P_LEVY] = (g_h * (b[:, LEVY] * gov.levy_multiplier(s, p["levy_shift"])
-                                 + s.assessed)).sum()
-        scores[P_PRICES] = (g_h * b[:, PRICES]).sum()
-        # Soldiers' families report the burdens shifted onto them and the fields left
-        # untilled; women report their exclusion from village affairs.
-        sf = s.soldier_family() & present_h
-        shifted = p["problem_soldiers_gentry"] if gov.gentry_rule else p["problem_soldiers_elected"]
-        scores[P_SOLDIERS] = float(((shifted + p["problem_soldiers_grievance"] * g_h) * sf).sum())
-        fear_h = s.household_mean(s.fear, s.present) * present_h
-        scores[P_HEAD] = p["problem_head_fear"] * fear_h.sum() if gov.gentry_rule else 0.0
-        women = s.present & s.female & s.working_age
-        scores[P_WOMEN] = p["problem_women"] * s.grievance[women].sum() / max(
-            p["household_size"], 1)
-        scores[P_DAILY] = p["problem_daily_life"] * g_h.sum()
-        return scores
-
+    # --- mechanism 2: learning from the masses (mass_line.py) --------------------------
     def open_measures(self) -> list[Measure]:
         return [m for m in MEASURES if m.repeatable or m.key not in self.won]
 
     def choose_measure(self, model: VillageLike) -> Measure | None:
-        """The item for a vital-interest meeting.
+        """The item for a vital-interest meeting (docs/ODD.md 7.2 and 7.16).
 
-        A branch that learns from the masses talks the problems over with the households
-        and takes up the one whose reported weight times its chance of being won now is
-        highest: "their own urgent demands -- demands that can and must be met
-        immediately". One that does not picks one of its own ideas at random. "Our local
-        Party organs ... must gather opinions from the masses before they can make sound
-        decisions."
-
-        The choice is made anew at every meeting from the village as it now stands, so a
-        struggle's result (a measure won, fear after a defeat, organization grown) feeds the
-        next decision: Mao's "from the masses, to the masses ... over and over again in an
-        endless spiral" (``decision_method = "mass-line"``, design mechanism 13). A
-        subjectivist branch instead follows its own plan, the decrees in the order they came
-        down, and presses the first one not yet won whatever the households report and
-        whatever its last struggle showed: leaders who "fancying themselves clever, are fond
-        of voicing their subjectivist ideas, and so their ideas become empty and
-        impractical".
+        A branch that learns from the masses takes up the measure whose weight to the
+        households times its chance of being won now is highest: "their own urgent
+        demands -- demands that can and must be met immediately" (CY). What it knows of
+        both it hears from the households it is in contact with, concentrates into an
+        estimate and corrects by its struggles' results (``mass_line.choose``): Mao's "from
+        the masses, to the masses ... over and over again in an endless spiral". One that
+        does not picks one of its own ideas at random. A subjectivist branch follows its
+        own plan whatever the households report and whatever its last struggle showed
+        (``subjectivist.follow_plan``): leaders who "fancying themselves clever, are fond of
+        voicing their subjectivist ideas, and so their ideas become empty and impractical".
+        How good the choice was is recorded (``mass_line.judge``).
         """
         open_ = self.open_measures()
         if not open_:
             return None
+        truth = None
         if self.decision_method == "subjectivist":
-            return open_[0]
-        if not self.learn_from_masses:
-            return open_[int(model.rng.integers(len(open_)))]
-        value = self.weigh(model, open_)
-        return max(open_, key=lambda m: (value[m.key], -MEASURES.index(m)))
+            measure = subjectivist.follow_plan(model, self, open_)
+        elif not self.learn_from_masses:
+            measure = open_[int(model.rng.integers(len(open_)))]
+        else:
+            measure, truth = mass_line.choose(model, self, open_)
+        mass_line.judge(model, self, open_, measure, truth)
+        return measure
 
     def weigh(self, model: VillageLike, measures: list[Measure]) -> dict[str, float]:
-        """Each measure's reported weight times its chance of being won now
-        (``reported_problems`` x ``chance_of_winning``), by key. The expected strength is
-        worked out once for the measures that concern the same people (``welfare.concern``):
-        it is the same number for each of them."""
-        scores = self.reported_problems(model)
-        turnout = self.turnout(model)
-        expected: dict[str, float] = {}
-        value = {}
-        for m in measures:
-            group = concern(m)
-            if group not in expected:
-                expected[group] = self.expected_strength(model, m, turnout)
-            value[m.key] = scores[m.problem] * self._chance(model, m, expected[group])
-        return value
+        """Each measure's true value by key: reported weight times chance of being won now
+        (``mass_line.weigh``)."""
+        return mass_line.weigh(model, self, measures)
 
     def turnout(self, model: VillageLike) -> tuple[np.ndarray, np.ndarray]:
         """Each villager's chance of joining a struggle that concerns them (grievance and

@@ -14,6 +14,7 @@ import numpy as np
 from . import leading_group
 from .draws import OUTCOME_PREFIX
 from .dynamics import REASONS, household_labour, household_spare, stance_shares
+from .mass_line import quality_halves
 from .population import ACTIVE, ACTIVIST, ARMY, NOMINAL, PARTY, PRESENT, SALVATION
 from .protocols import VillageLike
 
@@ -71,6 +72,14 @@ OUTCOMES: dict[str, str] = {
                              "times the trust of his own and adjacent households)",
     "leading_group_replaced": "members of the leading group replaced by better ones so far "
                               "(vacancies filled not counted)",
+    "decision_quality_early": "mean over the first half of the branch's choices so far of the "
+                              "true value (reported weight x chance of winning now) of the "
+                              "measure it took up over the best open measure's (0 before its "
+                              "first choice)",
+    "decision_quality_late": "the same over the second half of its choices (0 before its "
+                             "second choice)",
+    "decisions_weighed": "vital-interest meetings at which the branch chose among two or more "
+                         "open measures (the choices decision quality is the mean over)",
     "drawn_gentry_power": "the village's initial gentry power: gentry_power, or its draw "
                           "when typical_village is False",
     "drawn_share_hired": "the village's share of hired labourers' households: share_hired, "
@@ -115,6 +124,7 @@ UNBOUNDED = frozenset({"raid_losses"})
 """Non-negative amounts that are not counts: raids can leave more than a year's income."""
 COUNTS = frozenset({"mobilized", "present", "party_size", "activists", "measures_won",
                     "persons_reached",
+                    "decisions_weighed",
                     "campaigns", "crowded_out", "raids", "reprisals", "struggles_own_accord",
                     "measures_lost", "measures_clawed_back", "gentry_reprisals_count",
                     "leading_group_members", "leading_group_replaced"})
@@ -202,7 +212,7 @@ def snapshot(model: ReportedVillage) -> dict[str, float | int]:
         "share_meetings_lost": model.branch.crowded_out / max(model.branch.meetings, 1),
         "share_periods_in_order": tasks.periods_in_order / max(tasks.periods, 1),
         "leading_group_quality": model.branch.leading_group_quality(model),
-    } | _group_outcomes(model) | {
+    } | _group_outcomes(model) | _decision_outcomes(model.branch) | {
         OUTCOME_PREFIX + name: float(value) for name, value in model.structure.items()
          } | {f"mobilized_{reason}_rate": float(x) / n0
               for reason, x in zip(REASONS, model.left_for, strict=True)
@@ -218,6 +228,13 @@ def _group_outcomes(model: ReportedVillage) -> dict[str, float | int]:
             "leading_group_devotion": crit.devotion,
             "leading_group_contact": crit.contact,
             "leading_group_replaced": 0 if group is None else group.replaced}
+
+
+def _decision_outcomes(branch: Branch) -> dict[str, float | int]:
+    """How good the branch's choices of vital-interest items were (docs/ODD.md 7.16)."""
+    early, late = quality_halves(branch.decision_quality)
+    return {"decision_quality_early": early, "decision_quality_late": late,
+            "decisions_weighed": len(branch.decision_quality)}
 
 
 def _threat_outcomes(threat: Threat, s: VillageState, present: np.ndarray, denom: int

@@ -136,12 +136,13 @@ PARAMETERS: dict[str, Param] = {
            "Weeks between branch meetings (fortnightly).", group="schedule"),
         _P("decision_method", "mass-line", None, None, str, "source",
            "How the branch decides its vital-interest items. 'mass-line': from the problems "
-           "the households report, weighed by what can be won now, decided anew after each "
-           "struggle (with learn_from_masses; its own idea otherwise). 'subjectivist': its "
-           "own plan, the decrees in the order they came down, pressed until won without "
-           "testing them against the masses. Mao (1943): 'from the masses, to the masses' "
-           "against those who 'fancying themselves clever, are fond of voicing their "
-           "subjectivist ideas'.", group="method"),
+           "the households it is in contact with report, weighed by what can be won now, "
+           "corrected by each struggle's result (with learn_from_masses; its own idea "
+           "otherwise; mass_line_knowledge). 'subjectivist': its own plan "
+           "(subjectivist_prior), pressed until won without testing it against the masses. "
+           "Mao (1943): 'from the masses, to the masses' against those who 'fancying "
+           "themselves clever, are fond of voicing their subjectivist ideas'.",
+           group="method"),
         _P("leading_group_renewal", True, None, None, bool, "source",
            "The branch's leading group is renewed: activists who come forward in struggle "
            "are admitted, bad elements exposed by the mass movement are removed, and Party "
