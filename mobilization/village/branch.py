@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import leading_group
+from . import advice, leading_group
 from .accord import retaliate
 from .population import (
     ACTIVE,
@@ -72,6 +72,13 @@ class Campaign:
     needed: float
     won: bool
     own_accord: bool = False  # started by the villagers themselves (accord.py)
+    gentry_power: float = math.nan
+    """The gentry's power as the villagers felt it when the struggle began
+    (``VillageGovernment.effective_power``): the condition a struggle was won or lost
+    under, which a call from above may pass on to other villages."""
+    organized: float = math.nan
+    """Share of working-age villagers present who were active members of a mass
+    organization when the struggle began (``active_member_share``): the other condition."""
 
 
 class Branch:
@@ -191,7 +198,9 @@ class Branch:
         A branch that learns from the masses talks the problems over with the households
         and takes up the one whose reported weight times its chance of being won now is
         highest: "their own urgent demands -- demands that can and must be met
-        immediately". One that does not picks one of its own ideas at random. "Our local
+        immediately". One that does not picks one of its own ideas at random, or, when a call
+        from above carries content (:attr:`advice`), the item the call says can be won,
+        as far as the call outweighs its own idea (``advice.choose``). "Our local
         Party organs ... must gather opinions from the masses before they can make sound
         decisions."
 
@@ -211,6 +220,8 @@ class Branch:
         if self.decision_method == "subjectivist":
             return open_[0]
         if not self.learn_from_masses:
+            if self.advice:  # a call from above says which items can be won (advice.py)
+                return advice.choose(self, model, open_)
             return open_[int(model.rng.integers(len(open_)))]
         value = self.weigh(model, open_)
         return max(open_, key=lambda m: (value[m.key], -MEASURES.index(m)))
@@ -303,7 +314,9 @@ class Branch:
         strength = self.strength(model, takes_part)
         needed = self.needed(model, measure)
         won = bool(rng.random() < _sigmoid(strength - needed, model.p["struggle_slope"]))
-        record = Campaign(model.week, measure.key, n_part, strength, needed, won, own_accord)
+        record = Campaign(model.week, measure.key, n_part, strength, needed, won, own_accord,
+                          model.government.effective_power(),
+                          model.village.active_member_share())
         self.campaigns.append(record)
         if won:
             self._win(model, measure, takes_part, concerned)
