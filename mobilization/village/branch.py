@@ -15,7 +15,7 @@ assigning quotas". The good branch discussed such problems "at six out of ten me
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -72,11 +72,13 @@ class Campaign:
     needed: float
     won: bool
     own_accord: bool = False  # started by the villagers themselves (accord.py)
-    gentry_power: float = math.nan
+    # The conditions are left out of the record's repr, so that digests of it written
+    # before they were recorded (scripts/golden_on.py) still compare.
+    gentry_power: float = field(default=math.nan, repr=False)
     """The gentry's power as the villagers felt it when the struggle began
     (``VillageGovernment.effective_power``): the condition a struggle was won or lost
     under, which a call from above may pass on to other villages."""
-    organized: float = math.nan
+    organized: float = field(default=math.nan, repr=False)
     """Share of working-age villagers present who were active members of a mass
     organization when the struggle began (``active_member_share``): the other condition."""
 
