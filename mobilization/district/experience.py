@@ -133,15 +133,23 @@ def concentrate(records: Records, ideas: np.ndarray, conditions: np.ndarray,
     n_villages, n_measures = len(conditions), len(ideas)
     prior = d["idea_weight"]
     if len(records):
-        distance = np.abs(conditions[:, None, :] - records.conditions[None, :, :]).sum(axis=2)
-        like = np.exp(-distance / d["likeness_scale"]) * records.worth[None, :]
-        onehot = np.zeros((len(records), n_measures))
-        onehot[np.arange(len(records)), records.measure] = 1.0
-        seen = like @ onehot
-        won = like @ (onehot * records.won[:, None])
-        pilot_like = like * records.pilot[None, :]
-        pilot_seen = pilot_like.sum(axis=1)
-        pilot_won = pilot_like @ records.won.astype(float)
+        order = np.argsort(records.measure, kind="stable")  # struggles grouped by measure
+        measure = records.measure[order]
+        like = np.zeros((n_villages, len(records)))
+        for k in range(conditions.shape[1]):  # the distance, condition by condition
+            like += np.abs(conditions[:, k, None] - records.conditions[order, k][None, :])
+        like *= -1.0 / d["likeness_scale"]
+        np.exp(like, out=like)
+        like *= records.worth[order][None, :]
+        won_like = like * records.won[order][None, :]
+        present, starts = np.unique(measure, return_index=True)
+        seen = np.zeros((n_villages, n_measures))
+        won = np.zeros((n_villages, n_measures))
+        seen[:, present] = np.add.reduceat(like, starts, axis=1)
+        won[:, present] = np.add.reduceat(won_like, starts, axis=1)
+        pilot = records.pilot[order]
+        pilot_seen = like[:, pilot].sum(axis=1)
+        pilot_won = won_like[:, pilot].sum(axis=1)
     else:
         seen = won = np.zeros((n_villages, n_measures))
         pilot_seen = pilot_won = np.zeros(n_villages)
