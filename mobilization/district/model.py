@@ -29,10 +29,10 @@ only, never on a village's outcome:
   worked under which conditions: for each measure, the chance of winning it that the
   struggles of the pilots (and, from reports, of the other villages) give a village like
   the receiving one, on top of the committee's own untested ideas (which are all a call
-  without pilots carries, from the start). A branch
-  acting on its own ideas takes the call's best item as far as the call outweighs its own
-  idea (``village/advice.py``), and every branch moves ``adoption`` times what the
-  experience promises of the way to the pilots' method. With ``"success-share"`` (the
+  without pilots carries, from the start). A branch acting on its own ideas takes the
+  call's best item as far as the call outweighs its own idea (``village/advice.py``), and
+  every branch moves ``adoption`` times what the pilots' experience promises of the way
+  to the pilots' method. With ``"success-share"`` (the
   first edition) the experience is one number per pilot, the share of the welfare
   measures it has won; a branch takes that of the pilot most like it (closest in gentry
   power; experience from unlike conditions carries less) and moves ``adoption`` times
@@ -143,7 +143,8 @@ class DistrictModel(mesa.Model):
 
     def step(self) -> None:
         """One week in every village; then, every ``summing_up_interval`` weeks, the
-        committee sums up the pilots' experience and sends it out."""
+        committee sums up the pilots' experience and sends it out (with content, the call
+        goes out again even without pilots, its untested ideas unchanged)."""
         self.week += 1
         for v in self.villages:
             v.step()
