@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 import mobilization as mb
+from mobilization.district.parameters import DISTRICT_FIRST_EDITION
 from mobilization.village.parameters import FIRST_EDITION
 
 OUT = Path(__file__).resolve().parents[1] / "tests" / "data" / "golden_runs.json"
@@ -54,7 +55,7 @@ def compute() -> dict:
         weeks, rng, params = _split(spec)
         district.append({"spec": spec,
                          "outcomes": mb.simulate_district(
-                             weeks=weeks, rng=rng, village_draws="uniform-gentry", **params)})
+                             weeks=weeks, rng=rng, **DISTRICT_FIRST_EDITION, **params)})
     return {
         "village": village,
         "series": {"spec": SERIES_RUN,

@@ -14,9 +14,11 @@ _EXPORTS = {
     "DISTRICT_OUTCOMES": ".outcomes",
     "DISTRICT_PERCENT": ".outcomes",
     "DISTRICT_PARAMETERS": ".parameters",
+    "DISTRICT_FIRST_EDITION": ".parameters",
     "resolve_district": ".parameters",
 }
 __all__ = [
+    "DISTRICT_FIRST_EDITION",
     "DISTRICT_PERCENT",
     "DISTRICT_OUTCOMES",
     "DISTRICT_PARAMETERS",
@@ -28,6 +30,6 @@ __all__ = [
 if TYPE_CHECKING:
     from .model import DistrictModel, simulate_district
     from .outcomes import DISTRICT_OUTCOMES, DISTRICT_PERCENT
-    from .parameters import DISTRICT_PARAMETERS, resolve_district
+    from .parameters import DISTRICT_FIRST_EDITION, DISTRICT_PARAMETERS, resolve_district
 
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

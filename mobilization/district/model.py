@@ -23,11 +23,20 @@ only, never on a village's outcome:
   up vital interests at the good branch's 6 of 10 meetings, scaled down when a cadre has
   less than a whole pilot to himself (intensity ``guiding_cadres / n_pilots``, at most 1),
   though never below what the general call asks of every branch;
-* **summing up**: every ``summing_up_interval`` weeks the committee sums up what the pilots
-  achieved (the share of the welfare measures each has won) and, through the general call,
-  sends it to the other branches. A branch takes from the experience of the pilot most like
-  it (closest in gentry power; experience from unlike conditions carries less) and moves
-  ``adoption`` times that much of the way to the pilots' method.
+* **summing up**: every ``summing_up_interval`` weeks the committee sums up the pilots'
+  experience and sends it out through the general call to the other branches. With
+  ``call_content = "conditions"`` (the default, :mod:`.experience`) the call carries what
+  worked under which conditions: for each measure, the chance of winning it that the
+  struggles of the pilots (and, from reports, of the other villages) give a village like
+  the receiving one, on top of the committee's own untested ideas (which are all a call
+  without pilots carries, from the start). A branch acting on its own ideas takes the
+  call's best item as far as the call outweighs its own idea (``village/advice.py``), and
+  every branch moves ``adoption`` times what the pilots' experience promises of the way
+  to the pilots' method. With ``"success-share"`` (the
+  first edition) the experience is one number per pilot, the share of the welfare
+  measures it has won; a branch takes that of the pilot most like it (closest in gentry
+  power; experience from unlike conditions carries less) and moves ``adoption`` times
+  that much of the way to the pilots' method.
 
 Pilots are chosen to represent the district: the villages are ranked by the gentry's
 initial power and the pilots taken at evenly spaced ranks ("two or three units (but not too
@@ -42,20 +51,24 @@ from typing import Any
 import mesa
 import numpy as np
 
+from ..village.advice import follow_chance
 from ..village.model import VillageModel
 from ..village.parameters import check_rng
 from ..village.welfare import MEASURES
+from .experience import (
+    KEYS,
+    committee_ideas,
+    concentrate,
+    conditions_now,
+    district_records,
+    misjudged,
+)
 from .outcomes import DISTRICT_OUTCOMES
 from .parameters import resolve_district
 
 GUIDED_SHARE = 0.6
 """The vital-interest share a fully guided branch takes up: the good branch of Chen Yun
 (1939), "six out of ten meetings"."""
-
-LIKENESS_SCALE = 0.1
-"""Gentry power difference over which a pilot's experience loses 63% of its weight for
-another village (exp(-difference / scale)). An assumption: experience "must take into
-account the history and circumstances of the struggle there" (Mao, section 8)."""
 
 N_MEASURES = sum(not m.repeatable for m in MEASURES)
 """Welfare measures a branch can win once each; a pilot's success is the share it has won."""
@@ -105,6 +118,8 @@ class DistrictModel(mesa.Model):
         self.is_pilot[self.pilots] = True
         self.population = np.array([v.population for v in self.villages])
         self.experience = 0.0
+        self.advice_error = self.advice_bias = math.nan
+        self.advice_followed = 0.0
         if d["general_call"]:  # to every branch, pilots included
             for v in self.villages:
                 v.branch.vital_interest_share = max(v.branch.vital_interest_share,
@@ -116,6 +131,10 @@ class DistrictModel(mesa.Model):
             branch.learn_from_masses = True
             branch.vital_interest_share = max(branch.vital_interest_share,
                                               GUIDED_SHARE * intensity)
+        self.content = d["call_content"] == "conditions" and d["general_call"]
+        self.ideas = committee_ideas(self.rng, d) if self.content else np.zeros(0)
+        if self.content:  # the call carries the committee's own ideas from the start
+            self.send_call()
         self.report = self.snapshot()
         self.datacollector = mesa.DataCollector(
             model_reporters={"week": lambda m: m.week}
@@ -124,18 +143,65 @@ class DistrictModel(mesa.Model):
 
     def step(self) -> None:
         """One week in every village; then, every ``summing_up_interval`` weeks, the
-        committee sums up the pilots' experience and sends it out."""
+        committee sums up the pilots' experience and sends it out (with content, the call
+        goes out again even without pilots, its untested ideas unchanged)."""
         self.week += 1
         for v in self.villages:
             v.step()
-        if self.d["general_call"] and len(self.pilots) and \
-                self.week % self.d["summing_up_interval"] == 0:
-            self.sum_up()
+        if self.week % self.d["summing_up_interval"] == 0:
+            if self.content:
+                self.send_call()
+            elif self.d["general_call"] and len(self.pilots):
+                self.sum_up()
         self.report = self.snapshot()
         self.datacollector.collect(self)
 
+    def send_call(self) -> None:
+        """Concentrate the pilots' experience into what worked under which conditions and
+        carry it, with the committee's own ideas, to the other branches through the general
+        call (``call_content = "conditions"``; :mod:`.experience`).
+
+        Each other branch receives, per measure, the chance the experience gives a village
+        like it (``Branch.advice``) and its worth in observations (``Branch.advice_weight``);
+        it moves ``adoption x promise`` of the way from its vital-interest share to the
+        guided share, and a branch acting on its own ideas starts to learn from the masses
+        with that chance (one uniform number drawn per such branch when the chance is
+        above 0, in village order)."""
+        d = self.d
+        # Only a committee that guides pilots sums up; it knows its pilots' struggles in
+        # detail, the other villages' from their reports.
+        worth = np.where(self.is_pilot, 1.0, d["reports_weight"]) if len(self.pilots) \
+            else np.zeros(len(self.villages))
+        records = district_records(self.villages, worth, self.is_pilot)
+        receivers = np.flatnonzero(~self.is_pilot)
+        if len(receivers) == 0:
+            return
+        villages = [self.villages[i] for i in receivers]
+        conditions = np.array([conditions_now(v) for v in villages])
+        content = concentrate(records, self.ideas, conditions, d)
+        error, bias, follow = [], [], []
+        for j, v in enumerate(villages):
+            branch = v.branch
+            branch.advice = dict(zip(KEYS, content.chance[j].tolist(), strict=True))
+            branch.advice_weight = float(content.weight[j])
+            gap = misjudged(v)
+            error.append(float(np.abs(gap).mean()))
+            bias.append(float(gap.mean()))
+            take = d["adoption"] * float(content.promise[j])
+            branch.vital_interest_share += take * max(0.0, GUIDED_SHARE -
+                                                      branch.vital_interest_share)
+            if not branch.learn_from_masses and take > 0 and self.rng.random() < take:
+                branch.learn_from_masses = True
+            follow.append(0.0 if branch.learn_from_masses else
+                          follow_chance(branch.advice_weight, v.p["advice_conviction"]))
+        self.experience = float(np.mean(content.promise))
+        self.advice_error = float(np.mean(error))
+        self.advice_bias = float(np.mean(bias))
+        self.advice_followed = float(np.mean(follow))
+
     def sum_up(self) -> None:
-        """Concentrate the pilots' experience and carry it to the other branches."""
+        """Concentrate the pilots' experience and carry it to the other branches
+        (``call_content = "success-share"``, the first edition)."""
         won = np.array([len(self.villages[i].branch.won) for i in self.pilots], dtype=float)
         success = won / N_MEASURES
         received = []
@@ -143,7 +209,7 @@ class DistrictModel(mesa.Model):
             if self.is_pilot[i]:
                 continue
             likeness = np.exp(-np.abs(self.initial_power[self.pilots] - self.initial_power[i])
-                              / LIKENESS_SCALE)
+                              / self.d["likeness_scale"])
             experience = float(np.max(success * likeness))
             received.append(experience)
             take = self.d["adoption"] * experience
@@ -175,6 +241,9 @@ class DistrictModel(mesa.Model):
             "learning_branches": float(np.mean([v.branch.learn_from_masses
                                                 for v in self.villages])),
             "experience": self.experience,
+            "advice_error": self.advice_error,
+            "advice_bias": self.advice_bias,
+            "advice_followed": self.advice_followed,
         }
 
 

@@ -15,12 +15,12 @@ assigning quotas". The good branch discussed such problems "at six out of ten me
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import leading_group, mass_line, subjectivist
+from . import advice, leading_group, mass_line, subjectivist
 from .accord import retaliate
 from .population import (
     ACTIVE,
@@ -59,6 +59,15 @@ class Campaign:
     needed: float
     won: bool
     own_accord: bool = False  # started by the villagers themselves (accord.py)
+    # The conditions are left out of the record's repr, so that digests of it written
+    # before they were recorded (scripts/golden_on.py) still compare.
+    gentry_power: float = field(default=math.nan, repr=False)
+    """The gentry's power as the villagers felt it when the struggle began
+    (``VillageGovernment.effective_power``): the condition a struggle was won or lost
+    under, which a call from above may pass on to other villages."""
+    organized: float = field(default=math.nan, repr=False)
+    """Share of working-age villagers present who were active members of a mass
+    organization when the struggle began (``active_member_share``): the other condition."""
 
 
 class Branch:
@@ -162,7 +171,9 @@ class Branch:
         both it hears from the households it is in contact with, concentrates into an
         estimate and corrects by its struggles' results (``mass_line.choose``): Mao's "from
         the masses, to the masses ... over and over again in an endless spiral". One that
-        does not picks one of its own ideas at random. A subjectivist branch follows its
+        does not picks one of its own ideas at random, or, when a call from above carries
+        content (:attr:`advice`), the item the call says can be won, as far as the call
+        outweighs its own idea (``advice.choose``). A subjectivist branch follows its
         own plan whatever the households report and whatever its last struggle showed
         (``subjectivist.follow_plan``): leaders who "fancying themselves clever, are fond of
         voicing their subjectivist ideas, and so their ideas become empty and impractical".
@@ -175,7 +186,10 @@ class Branch:
         if self.decision_method == "subjectivist":
             measure = subjectivist.follow_plan(model, self, open_)
         elif not self.learn_from_masses:
-            measure = open_[int(model.rng.integers(len(open_)))]
+            if self.advice:  # a call from above says which items can be won (advice.py)
+                measure = advice.choose(self, model, open_)
+            else:
+                measure = open_[int(model.rng.integers(len(open_)))]
         else:
             measure, truth = mass_line.choose(model, self, open_)
         mass_line.judge(model, self, open_, measure, truth)
@@ -261,7 +275,9 @@ class Branch:
         strength = self.strength(model, takes_part)
         needed = self.needed(model, measure)
         won = bool(rng.random() < _sigmoid(strength - needed, model.p["struggle_slope"]))
-        record = Campaign(model.week, measure.key, n_part, strength, needed, won, own_accord)
+        record = Campaign(model.week, measure.key, n_part, strength, needed, won, own_accord,
+                          model.government.effective_power(),
+                          model.village.active_member_share())
         self.campaigns.append(record)
         leading_group.took_part(model, takes_part, won)
         if won:

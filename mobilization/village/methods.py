@@ -229,19 +229,38 @@ TASKS_FIRST_EDITION: dict[str, Any] = {"task_order": "as-it-comes"}
 with chance 1/central_tasks."""
 
 
+# --- a call from above and its content (advice.py; Mao 1943, 2 and 6) -------------------------
+ADVICE: tuple[Row, ...] = (
+    ("advice_conviction", 1.0, 0.0, 100.0, float, A,
+     "Observations' worth of a branch's own idea of what to take up, against the content "
+     "of a call from above: a branch that does not learn from the masses takes the item "
+     "the call gives the best chance with chance w / (w + advice_conviction), w the "
+     "call's advice_weight, else its own idea at random. Only a call with content (a "
+     "district's, call_content 'conditions') reaches it; a village on its own never "
+     "has any."),
+)
+ADVICE_CHOICES: dict[str, tuple[str, ...]] = {}
+ADVICE_FIRST_EDITION: dict[str, Any] = {}
+"""The first edition: no call carries content to a village (``Branch.advice`` stays empty,
+so ``advice_conviction`` is never read and no number is drawn for it); a district switches
+the content off with its own ``call_content = "success-share"``."""
+
+
 METHODS_OF_LEADERSHIP: dict[str, tuple[Row, ...]] = {
     "mass_line": MASS_LINE,
     "leading_group": LEADING_GROUP,
     "reliance": RELIANCE,
     "tasks": TASKS,
+    "advice": ADVICE,
 }
 """Rows by group, in the order ``mobilize params`` lists them."""
 
 CHOICES: dict[str, tuple[str, ...]] = {
-    **MASS_LINE_CHOICES, **LEADING_GROUP_CHOICES, **RELIANCE_CHOICES, **TASKS_CHOICES}
+    **MASS_LINE_CHOICES, **LEADING_GROUP_CHOICES, **RELIANCE_CHOICES, **TASKS_CHOICES,
+    **ADVICE_CHOICES}
 """Allowed values of the string parameters defined here."""
 
 FIRST_EDITION_VALUES: dict[str, Any] = {
     **MASS_LINE_FIRST_EDITION, **LEADING_GROUP_FIRST_EDITION, **RELIANCE_FIRST_EDITION,
-    **TASKS_FIRST_EDITION}
+    **TASKS_FIRST_EDITION, **ADVICE_FIRST_EDITION}
 """Every mechanism here switched off: the first edition's branch."""
