@@ -19,7 +19,8 @@ only, never on a village's outcome:
   interests; on its own a call moves a branch to ``call_share`` of its meetings, with items
   of its own choosing;
 * **particular guidance**: a fixed budget of ``guiding_cadres`` is spread evenly over
-  ``n_pilots`` pilot villages. A guided branch learns its items from the masses and takes
+  ``n_pilots`` pilot villages. A guided branch learns its items from the masses (always, or
+  with ``guided_learning = "intensity"`` as often as its share of a cadre) and takes
   up vital interests at the good branch's 6 of 10 meetings, scaled down when a cadre has
   less than a whole pilot to himself (intensity ``guiding_cadres / n_pilots``, at most 1),
   though never below what the general call asks of every branch;
@@ -126,9 +127,12 @@ class DistrictModel(mesa.Model):
                                                     d["call_share"])
         intensity = min(1.0, d["guiding_cadres"] / d["n_pilots"]) if d["n_pilots"] else 0.0
         self.guidance = intensity
+        thin = d["guided_learning"] == "intensity" and intensity < 1.0
         for i in self.pilots:
             branch = self.villages[i].branch
-            branch.learn_from_masses = True
+            # A pilot learns from the masses: always, or as often as its cadre can teach it.
+            if not thin or self.rng.random() < intensity:
+                branch.learn_from_masses = True
             branch.vital_interest_share = max(branch.vital_interest_share,
                                               GUIDED_SHARE * intensity)
         self.content = d["call_content"] == "conditions" and d["general_call"]

@@ -11,6 +11,7 @@ from typing import Any
 from ..village.parameters import Param, _check_value, resolve
 
 CALL_CONTENTS = ("conditions", "success-share")
+GUIDED_LEARNING = ("always", "intensity")
 """What the general call carries (``call_content``)."""
 
 
@@ -63,6 +64,16 @@ DISTRICT_PARAMETERS: dict[str, Param] = {
            "ideas (general calls) out of the particular guidance given in a number of "
            "cases'.",
            options=CALL_CONTENTS),
+        _P("guided_learning", "always", None, None, str, "assumption",
+           "Whether a pilot's branch learns from the masses however thinly it is guided. "
+           "'always' (the default, and the first edition): every pilot does, and the "
+           "guidance's intensity (guiding_cadres / n_pilots, at most 1) scales only its "
+           "vital-interest share. 'intensity': a pilot learns with chance equal to the "
+           "intensity (one draw per pilot at the start), so a cadre spread thin teaches "
+           "the method less often. Mao: 'give personal guidance to those in charge to find "
+           "concrete solutions'; the sources do not say what a fraction of a cadre can "
+           "teach, so the findings on the number of pilots are reported under both.",
+           options=GUIDED_LEARNING),
         _P("likeness_scale", 0.1, 0.01, 1.0, float, "assumption",
            "Difference in conditions over which experience loses 63% of its weight for "
            "another village (exp(-difference / scale)): gentry power as felt, with "
