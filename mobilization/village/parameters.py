@@ -172,7 +172,7 @@ PARAMETERS: dict[str, Param] = {
         _P("shoe_quota", 0.02, 0.0, 0.5, float, "assumption",
            "Army shoes per quota period, as a share of the village's income.", group="quotas"),
         # --- behaviour (no empirical basis; calibrated or plausible ranges) ----------------
-        _P("enlist_hazard", 0.015, 0.0, 0.5, float, "calibrated",
+        _P("enlist_hazard", 0.0135, 0.0, 0.5, float, "calibrated",
            "Highest weekly chance that a fully ready villager enlists or leaves for "
            "salvation work.", group="mobilization"),
         _P("enlist_threshold", 0.55, 0.0, 1.0, float, "assumption",
