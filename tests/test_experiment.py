@@ -576,3 +576,21 @@ def test_tables_another_command_reads_are_named(tmp_path: Path) -> None:
     assert message == (f"{path}, line 6: [targets] is read by `mobilize calibrate` only; "
                        "`mobilize sweep` ignores it")
     assert unread_tables(e, "calibrate") == []
+
+
+@pytest.mark.parametrize(("outcomes", "message"), [
+    ('["recruitment_rate", "no_such_outcome"]', "'no_such_outcome' is not an outcome"),
+    ('["recruitment_rate", "recruitment_rate"]', "names an outcome twice"),
+    ("[]", "must be a list of outcome names"),
+    ('"recruitment_rate"', "must be a list of outcome names"),
+])
+def test_report_table_is_checked(outcomes: str, message: str) -> None:
+    with pytest.raises(ExperimentError, match=message):
+        exp(f"[report]\noutcomes = {outcomes}\n")
+
+
+def test_report_table_is_kept_and_refuses_other_keys() -> None:
+    e = exp('[report]\noutcomes = ["share_active", "mean_trust"]\n')
+    assert e.tables["report"] == {"outcomes": ["share_active", "mean_trust"]}
+    with pytest.raises(ExperimentError, match="unknown key"):
+        exp('[report]\noutcomes = ["share_active"]\ncolour = "red"\n')

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
@@ -19,6 +20,7 @@ from mobilization.experiments.report import (
     summarize,
     write_report,
 )
+from mobilization.experiments.report_figures import _label
 from mobilization.experiments.stats import mean_ci
 from mobilization.experiments.store import Store
 from mobilization.experiments.sweep import run_row, sweep
@@ -258,3 +260,27 @@ def test_cli_report(one_d, tmp_path, capsys):
     assert main(["report", str(tmp_path / "missing")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "holds no sweep" in err
+
+
+def test_report_table_chooses_the_key_outcomes(tmp_path):
+    """``[report] outcomes`` puts its outcomes, in its order, in report_outcomes.png."""
+    chosen = ["decision_quality_early", "leading_group_quality", "share_worked_on"]
+    text = ZERO_D + "\n[report]\noutcomes = " + json.dumps(chosen) + "\n"
+    _, out = _sweep(tmp_path, text, "chosen", reps=2)
+    result = write_report(out)
+    axes = [ax for ax in result.figures[OUTCOMES_FIGURE].axes if ax.get_visible()]
+    assert len(axes) == len(chosen)
+    assert [ax.get_title() for ax in axes] == [_label(name) for name in chosen]
+
+
+def test_a_resumed_sweep_records_the_files_report_table(tmp_path):
+    """Adding ``[report]`` to a finished sweep's file and sweeping again reruns nothing and
+    the report follows the file."""
+    _, out = _sweep(tmp_path, ZERO_D, "later", reps=2)
+    before = Store(out).read()["run_id"].tolist()
+    text = ZERO_D + '\n[report]\noutcomes = ["measures_won"]\n'
+    _sweep(tmp_path, text, "later", reps=2)
+    assert Store(out).read()["run_id"].tolist() == before
+    result = write_report(out)
+    axes = [ax for ax in result.figures[OUTCOMES_FIGURE].axes if ax.get_visible()]
+    assert [ax.get_title() for ax in axes] == [_label("measures_won")]

@@ -28,6 +28,13 @@ or, instead of ``[grid]``, a sampled design::
     [ranges]
     enlist_hazard = [0.002, 0.01]
 
+An optional ``[report]`` table chooses the outcomes of the report's second figure
+(``report_outcomes.png``) in place of the usual key outcomes; it changes no run, so adding
+it to a finished sweep's file and sweeping again (nothing reruns) updates the report::
+
+    [report]
+    outcomes = ["decision_quality_early", "decision_quality_late", "measures_won"]
+
 Sub-experiments, as in NetLogo's BehaviorSpace, run side by side and are not crossed with
 each other; each takes the top-level ``[fixed]`` and design and adds its own::
 
@@ -91,7 +98,7 @@ __all__ = ["DUMMY", "Experiment", "ExperimentError", "Locator", "Point", "Run", 
            "parse", "problem", "sample_matrix"]
 
 _TABLES = {"experiment", "fixed", "grid", "sample", "ranges", "sub", "analysis",
-           "calibrate", "targets"}
+           "calibrate", "targets", "report"}
 _EXPERIMENT_KEYS = {"name", "description", "weeks", "replications", "seed", "seeding",
                     "model", "series", "series_every"}
 _SAMPLE_KEYS = {"method", "n", "dummy", "num_levels"}
@@ -177,7 +184,7 @@ def parse(text: str, path: str | os.PathLike[str] | None = None) -> Experiment:
     if unknown:
         raise loc.error(f"unknown table (allowed: {', '.join(sorted(_TABLES))})", unknown[0])
     for name in ("experiment", "fixed", "grid", "sample", "ranges", "analysis", "calibrate",
-                 "targets"):
+                 "targets", "report"):
         if name in data and not isinstance(data[name], dict):
             raise ExperimentError(f"{loc.where}: '{name}' must be a table, [{name}]")
         if name in data and not data[name] and name != "fixed":
@@ -290,7 +297,9 @@ def parse(text: str, path: str | os.PathLike[str] | None = None) -> Experiment:
     if sample and sample.get("dummy"):
         factors.append(DUMMY)
 
-    tables = {k: data[k] for k in ("analysis", "calibrate", "targets") if k in data}
+    if "report" in data:
+        _report(loc, data["report"])
+    tables = {k: data[k] for k in ("analysis", "calibrate", "targets", "report") if k in data}
     return Experiment(
         name=name.strip(), weeks=weeks, replications=replications, seed=seed,
         seeding=seeding, design=design, factors=tuple(factors), points=tuple(points),
@@ -318,6 +327,29 @@ def _series(loc: Locator, head: dict[str, Any], weeks: int) -> tuple[tuple[str, 
     if names and loc.kind.simulate_series is None:  # pragma: no cover - both kinds keep them
         raise loc.error(f"a {loc.kind.name} keeps no series", "experiment", "series")
     return tuple(names), every
+
+
+REPORT_OUTCOMES_MAX = 9
+"""Most panels of the key-outcomes figure (three rows of three)."""
+
+
+def _report(loc: Locator, table: dict[str, Any]) -> None:
+    """``[report] outcomes``: the outcomes of the report's second figure
+    (``report_outcomes.png``) in place of the usual key outcomes, each once, at most
+    :data:`REPORT_OUTCOMES_MAX`."""
+    _unknown_keys(loc, "report", table, {"outcomes"})
+    names = table.get("outcomes")
+    if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+        raise loc.error("must be a list of outcome names", "report", "outcomes")
+    for name in names:
+        if name not in loc.kind.outcomes:
+            raise loc.error(f"{name!r} is not an outcome of a {loc.kind.name} (allowed: "
+                            f"{', '.join(loc.kind.outcomes)})", "report", "outcomes")
+    if len(set(names)) != len(names):
+        raise loc.error("names an outcome twice", "report", "outcomes")
+    if len(names) > REPORT_OUTCOMES_MAX:
+        raise loc.error(f"names {len(names)} outcomes; at most {REPORT_OUTCOMES_MAX} fit the "
+                        "figure", "report", "outcomes")
 
 
 def _check_size(loc: Locator, points_per_sub: list[int], replications: int) -> None:

@@ -66,6 +66,19 @@ SHORT: dict[str, str] = {
     "mean_vital_share": "branches' mean vital-interest share",
     "learning_branches": "branches that learn from the masses (share)",
     "experience": "experience the other branches received (0-1)",
+    "measures_won": "measures won (per village)",
+    "measures_lost": "struggles lost (per village)",
+    "decision_quality_early": "decision quality, first half of choices (0-1)",
+    "decision_quality_late": "decision quality, second half of choices (0-1)",
+    "leading_group_quality": "leading group's quality (0-1)",
+    "leading_group_members": "members of the leading group",
+    "leading_group_replaced": "group members replaced by better ones",
+    "bad_element_share_end": "bad elements among Party members (%)",
+    "share_meetings_lost": "meetings lost to other tasks (%)",
+    "share_periods_in_order": "periods with the tasks in order (%)",
+    "persons_reached": "persons an active neighbour worked on",
+    "advice_error": "error of the call's content (0-1)",
+    "advice_followed": "branches following the call's content (share)",
 }
 """Short axis labels of the outcomes in the figures (others use their meaning)."""
 
@@ -208,7 +221,8 @@ def report_figures(summary: pd.DataFrame, design: dict[str, Any]) -> dict[str, F
     kind = shape(summary, design)
     name = design.get("name", "sweep")
     caption = _caption(summary, design)
-    key = KEY_OUTCOMES if design.get("model", "village") == "village" else KEY_DISTRICT
+    key = tuple(design.get("tables", {}).get("report", {}).get("outcomes", ())) or (
+        KEY_OUTCOMES if design.get("model", "village") == "village" else KEY_DISTRICT)
     if kind == "bars":
         return {FIGURE: _bars_figure(groups, name, caption, (MAIN,)),
                 OUTCOMES_FIGURE: _bars_figure(groups, name, caption, key)}

@@ -231,6 +231,11 @@ class Store:
             if old.get("git_commit") != commit:
                 warnings.warn(f"resuming a sweep started at commit {old.get('git_commit')} "
                               f"with commit {commit}", stacklevel=2)
+            if old["design"].get("tables") != design["tables"]:
+                # The readers' tables ([report], [analysis] ...) change no run: a resumed
+                # sweep records the file's current ones, so its report follows the file.
+                old["design"]["tables"] = design["tables"]
+                write_text(self.manifest_path, json.dumps(old, indent=1) + "\n")
             self._remove_temporary_files()
             ids = self.finished_ids(set_aside=True)  # sets unreadable parts aside
             self._remove_orphan_series()  # then their series, and any orphan
