@@ -17,6 +17,7 @@ from ..district.parameters import DISTRICT_PARAMETERS, resolve_district
 from ..village.model import VillageModel
 from ..village.parameters import HORIZON_WEEKS, METHODS, PARAMETERS, PRESETS, resolve
 from .controls import (
+    LEADERSHIP,
     SLIDERS,
     THREAT_SLIDERS,
     check_district_size,
@@ -61,11 +62,12 @@ def build_villages(params: dict[str, Any], seed: Any, methods: tuple[str, ...] |
 
 
 def default_params() -> dict[str, Any]:
-    """The page's starting parameters: the defaults of the model, welfare-first."""
+    """The page's starting parameters: the defaults of the model, welfare-first, for the
+    controls the page shows."""
     p = resolve({})
     return {"branch_method": p["branch_method"], "learn_from_masses": p["learn_from_masses"],
             "population": p["population"], "typical_village": p["typical_village"],
-            "threat": p["threat"], **{k: p[k] for k in (*SLIDERS, *THREAT_SLIDERS)}}
+            "threat": p["threat"], **{k: p[k] for k in (*SLIDERS, *LEADERSHIP, *THREAT_SLIDERS)}}
 
 
 def district_defaults() -> dict[str, Any]:
