@@ -89,7 +89,7 @@ def test_step_advances_the_village_and_feeds_the_plots() -> None:
         click(rc, "Step")
     assert week_text(rc) == "Week 3 of 104"
     options = charts(rc)
-    assert len(options) == 6  # five of the village, and the threat's (on by default)
+    assert len(options) == 7  # six of the village, and the threat's (on by default)
     for option in options:
         for series in option["series"]:
             if series["name"] in ("raid", "raid with reprisals"):
