@@ -91,7 +91,7 @@ def test_the_sidebar_has_the_methods_of_leadership_from_the_parameter_table() ->
     assert tasks.label == "Central tasks at once [1, 10]: 1"
     # What has no effect as things stand is greyed out, and says why.
     assert select(rc, "task_order").disabled and switch(rc, "centre_stated").disabled
-    assert "Only with several central tasks" in switch(rc, "centre_stated").hint
+    assert "Greyed out: one central task." in switch(rc, "centre_stated").hint
     assert not select(rc, "mass_line_knowledge").disabled
 
 
@@ -99,12 +99,12 @@ def test_choices_that_have_no_effect_are_greyed_out() -> None:
     rc = render(VillagePage)
     select(rc, "decision_method").v_model = "subjectivist"
     assert select(rc, "mass_line_knowledge").disabled
-    assert "Only for a mass-line branch" in select(rc, "mass_line_knowledge").hint
+    assert "Greyed out: the branch is subjectivist." in select(rc, "mass_line_knowledge").hint
     slider(rc, "Central tasks at once").v_model = 3
     assert not select(rc, "task_order").disabled and not switch(rc, "centre_stated").disabled
     select(rc, "task_order").v_model = "as-it-comes"
     assert switch(rc, "centre_stated").disabled
-    assert "Only for a branch that orders its tasks" in switch(rc, "centre_stated").hint
+    assert "Greyed out: tasks taken as they come." in switch(rc, "centre_stated").hint
 
 
 def test_selecting_subjectivist_runs_a_subjectivist_village(built) -> None:

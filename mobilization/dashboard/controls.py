@@ -230,11 +230,11 @@ def leadership_notes(values: dict[str, Any]) -> dict[str, str]:
     stand, and why (they are greyed out, not hidden)."""
     notes = {}
     if values["decision_method"] != "mass-line":
-        notes["mass_line_knowledge"] = "(Only for a mass-line branch.)"
+        notes["mass_line_knowledge"] = "Greyed out: the branch is subjectivist."
     if values["central_tasks"] == 1:
-        notes["task_order"] = notes["centre_stated"] = "(Only with several central tasks.)"
+        notes["task_order"] = notes["centre_stated"] = "Greyed out: one central task."
     elif values["task_order"] != "ordered":
-        notes["centre_stated"] = "(Only for a branch that orders its tasks.)"
+        notes["centre_stated"] = "Greyed out: tasks taken as they come."
     return notes
 
 
