@@ -58,6 +58,16 @@ ACTIVIST = "#1f3a93"
 PARTY = "#ffffff"
 """Party members (a white disc, outlined, on the grid)."""
 
+LEADING_GROUP = "#0088ff"
+"""The branch's leading group (Mao 1943, 3): the ring round a member's disc on the grid, a
+centre too for the branch head, and the group's quality on the methods chart."""
+WORKED_ON = "#88ffff"
+"""A villager an active person is assigned to work on (relying on the active): a thin ring
+on his cell."""
+DECISIONS = "#4d9221"
+"""How good the branch's choices of vital-interest items are (decision quality: the mass
+line's, or a subjectivist plan's)."""
+
 RAIDS = "#67001f"
 """The invader's raids: their ticks on the threat chart, the frame on the grid around the
 villagers of the households the last raid hit."""

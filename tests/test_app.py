@@ -89,7 +89,7 @@ def test_step_advances_the_village_and_feeds_the_plots() -> None:
         click(rc, "Step")
     assert week_text(rc) == "Week 3 of 104"
     options = charts(rc)
-    assert len(options) == 6  # five of the village, and the threat's (on by default)
+    assert len(options) == 7  # six of the village, and the threat's (on by default)
     for option in options:
         for series in option["series"]:
             if series["name"] in ("raid", "raid with reprisals"):
@@ -389,3 +389,24 @@ def test_every_charted_series_is_an_outcome() -> None:
         assert set(panel.columns) <= set(OUTCOMES), panel
     assert set(DISTRICT_PANEL.columns) <= set(DISTRICT_OUTCOMES)
     assert set(SERIES_COLOURS) <= set(OUTCOMES) | set(DISTRICT_OUTCOMES)
+
+
+@pytest.mark.parametrize("page", ["VillagePage", "ComparePage", "DistrictPage"])
+def test_a_step_redraws_the_page_once(page: str, monkeypatch) -> None:
+    """Each component that reads the week hears of a Step separately; the Step batches
+    them, so the page is rendered once, not once per component (which doubled its cost)."""
+    import mobilization.dashboard.app as app
+
+    rc = render(getattr(app, page))
+    click(rc, "Step")
+    renders = []
+    original = type(rc).render
+
+    def counted(self, *args, **kwargs):
+        renders.append(1)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(rc), "render", counted)
+    click(rc, "Step")
+    assert week_text(rc) == "Week 2 of 104"
+    assert len(renders) == 1

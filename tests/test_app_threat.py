@@ -14,7 +14,7 @@ from mobilization import VillageModel
 from mobilization.dashboard.app import ComparePage, VillagePage
 from mobilization.dashboard.drawing import GRID_COLOURS, _rgb, village_image
 from mobilization.dashboard.panels import STRUCTURE_ROWS, THREAT_OFF, raid_weeks
-from mobilization.dashboard.plots import SERIES_COLOURS
+from mobilization.dashboard.plots import PANELS, SERIES_COLOURS
 from mobilization.dashboard.state import LastRaids, default_params
 from mobilization.village.draws import STRUCTURE
 
@@ -86,7 +86,7 @@ def test_threat_on_charts_the_raids_and_the_invader_as_the_model_reports(
     assert model.report["raids"] > 0  # the test shows raids, not an empty chart
     (option,) = threat_charts(rc)
     check_threat_chart(option, model)
-    assert len(charts(rc)) == 6
+    assert len(charts(rc)) == len(PANELS) + 1
     shown = " ".join(texts(rc.container))
     assert THREAT_OFF not in shown
     assert "Last raid: week " in shown and "households hit (framed in dark red" in shown
@@ -99,7 +99,7 @@ def test_threat_off_says_so_in_one_line_instead_of_a_chart(typical: bool) -> Non
     set_up(rc, threat=False, typical=typical)
     for _ in range(3):
         click(rc, "Step")
-    assert threat_charts(rc) == [] and len(charts(rc)) == 5
+    assert threat_charts(rc) == [] and len(charts(rc)) == len(PANELS)
     shown = " ".join(texts(rc.container))
     assert shown.count(THREAT_OFF) == 1
     assert "hit by the last raid" not in shown

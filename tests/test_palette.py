@@ -14,8 +14,20 @@ import numpy as np
 import pytest
 
 from mobilization import palette
-from mobilization.dashboard.drawing import GRID_COLOURS, LEGEND, RAID_LEGEND, STANCE_COLOURS
-from mobilization.dashboard.plots import DISTRICT_PANEL, PANELS, SERIES_COLOURS, THREAT_PANEL
+from mobilization.dashboard.drawing import (
+    GRID_COLOURS,
+    LEGEND,
+    RAID_LEGEND,
+    STANCE_COLOURS,
+    WORKED_ON_LEGEND,
+)
+from mobilization.dashboard.plots import (
+    DISTRICT_PANEL,
+    LINE_TYPES,
+    PANELS,
+    SERIES_COLOURS,
+    THREAT_PANEL,
+)
 from mobilization.experiments.plots import COLOURS
 
 MIN_DELTA_E = 20.0
@@ -95,7 +107,18 @@ def test_simulation_merges_red_and_green_as_it_should() -> None:
 
 
 def _series_colours(panel) -> dict[str, str]:
-    return {name: SERIES_COLOURS[column] for column, name in panel.columns.items()}
+    """The colours of a panel's lines, by name. Lines of one colour are one thing (the
+    first and second half of the branch's choices) and must differ in line style."""
+    out: dict[str, str] = {}
+    styles: dict[str, set[str]] = {}
+    for column, name in panel.columns.items():
+        colour = SERIES_COLOURS[column]
+        style = LINE_TYPES.get(column, "solid")
+        assert style not in styles.get(colour, set()), (panel.title, column)
+        styles.setdefault(colour, set()).add(style)
+        if colour not in out.values():
+            out[name] = colour
+    return out
 
 
 SHARED = {
@@ -111,7 +134,12 @@ SHARED = {
     "grid: marks on a villager's cell": {
         **{str(k): c for k, c in STANCE_COLOURS.items()},
         "activist": GRID_COLOURS["activist"], "party": GRID_COLOURS["party"],
-        "raided": GRID_COLOURS["raided"]},
+        "raided": GRID_COLOURS["raided"], "leading group": GRID_COLOURS["group"]},
+    # Only villagers (never a Party member's disc) are worked on; the ring must still stand
+    # apart from every other mark beside it on the grid and in the legend.
+    "grid: the ring of a villager worked on": {
+        **{str(k): c for k, c in STANCE_COLOURS.items()},
+        **{k: GRID_COLOURS[k] for k in ("activist", "raided", "group", "worked_on")}},
     "grid: marks on a blank cell": {k: GRID_COLOURS[k] for k in ("left", "army", "salvation")},
     "grid: office on a gentry cell": {k: GRID_COLOURS[k] for k in ("gentry", "office")},
     # A pilot's outline is set off from its cells by a white gap.
@@ -150,5 +178,5 @@ def test_each_colour_means_one_thing() -> None:
     everything = {c.lower() for c in (*meanings.values(), palette.PARTY, palette.EMPTY,
                                       palette.LEFT, palette.OUTLINE)}
     assert {c.lower() for c in SERIES_COLOURS.values()} <= everything
-    assert {c.lower() for _, c in (*LEGEND, RAID_LEGEND)} <= everything
+    assert {c.lower() for _, c in (*LEGEND, RAID_LEGEND, WORKED_ON_LEGEND)} <= everything
     assert COLOURS is palette.METHOD_COLOURS

@@ -34,7 +34,13 @@ from mobilization.dashboard.controls import (
     parse_seed,
     parse_weeks,
 )
-from mobilization.dashboard.drawing import LEGEND, RAID_LEGEND, series, village_png
+from mobilization.dashboard.drawing import (
+    LEGEND,
+    RAID_LEGEND,
+    WORKED_ON_LEGEND,
+    series,
+    village_png,
+)
 from mobilization.dashboard.panels import StructureCard, ThreatPanel
 from mobilization.dashboard.plots import DISTRICT_PANEL, PANELS, SeriesPanels
 from mobilization.dashboard.state import (
@@ -100,11 +106,20 @@ def VillageGrid(village: VillageModel, week: int, title: str, sim: Simulation) -
     solara.Image(png, width="100%")
 
 
+def relied_on(village: VillageModel) -> bool:
+    """Whether the branch organizes its active to work on their neighbours
+    (``reliance``), so the grid may ring the villagers worked on."""
+    return village.p["reliance"] != "none"
+
+
 @solara.component
-def Legend(threat: bool = False) -> None:
-    """What the grid's colours and marks mean (the raid frame while the threat is on)."""
+def Legend(threat: bool = False, worked_on: bool = True) -> None:
+    """What the grid's colours and marks mean (the raid frame while the threat is on, the
+    ring of the villagers worked on while the active are relied on)."""
+    lines = (*LEGEND, *((WORKED_ON_LEGEND,) if worked_on else ()),
+             *((RAID_LEGEND,) if threat else ()))
     with solara.Column(gap="2px", style={"font-size": "0.8em"}):
-        for label, colour in (*LEGEND, *((RAID_LEGEND,) if threat else ())):
+        for label, colour in lines:
             with solara.Row(gap="6px", style={"align-items": "center"}):
                 solara.HTML(tag="span", unsafe_innerHTML="&nbsp;", style={
                     "display": "inline-block", "width": "12px", "height": "12px",
@@ -146,7 +161,7 @@ def VillagePage() -> None:
                         f"{village.p['branch_method']} branch "
                         f"({village.p['vital_interest_share']:.0%} of meetings on vital "
                         f"interests), week {village.week}", sim)
-            Legend(village.p["threat"])
+            Legend(village.p["threat"], relied_on(village))
             StructureCard(village)
         with solara.Column():
             SeriesPanels({"village": frame}, sim.weeks)
@@ -171,7 +186,7 @@ def ComparePage() -> None:
                 VillageGrid(village, sim.week.value,
                             f"{village.p['branch_method']}: {rate:.1%} mobilized, "
                             f"week {village.week}", sim)
-    Legend(villages[0].p["threat"])
+    Legend(villages[0].p["threat"], relied_on(villages[0]))
     # One seed draws one structure: a card for both unless they differ.
     alike = all(v.structure == villages[0].structure for v in villages)
     with solara.Columns([1] if alike else [1] * len(villages)):

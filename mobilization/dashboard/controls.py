@@ -26,9 +26,27 @@ SLIDERS: dict[str, float] = {
     "share_poor": 0.05,
     "share_hired": 0.05,
     "meeting_interval": 1,
-    "central_tasks": 1,
 }
 """The village pages' sliders over their documented ranges, with a step each."""
+
+LEADERSHIP: dict[str, float | None] = {
+    "decision_method": None,
+    "mass_line_knowledge": None,
+    "leading_group_renewal": None,
+    "reliance": None,
+    "central_tasks": 1,
+    "task_order": None,
+    "centre_stated": None,
+}
+"""The methods of leadership (Mao 1943) in the village pages' sidebar, in this order: a
+select for each string parameter (its choices from the parameter table), a switch for each
+boolean, and a slider (with its step) for central tasks."""
+
+SWITCH_LABELS: dict[str, str] = {
+    "leading_group_renewal": "the leading group is renewed in struggle",
+    "centre_stated": "the district states which task is central",
+}
+"""What a switch of the methods of leadership says, ticked."""
 
 THREAT_SLIDERS: dict[str, float] = {"raid_rate": 0.01, "threat_exposure": 0.05}
 """The sliders of the invader's threat, under its switch."""
@@ -52,6 +70,10 @@ LABELS: dict[str, str] = {
     "share_hired": "Hired-labourer households",
     "meeting_interval": "Weeks between meetings",
     "central_tasks": "Central tasks at once",
+    "decision_method": "Decision method",
+    "mass_line_knowledge": "How the mass line knows",
+    "reliance": "Whom the active work on",
+    "task_order": "Tasks taken",
     "n_villages": "Villages",
     "n_pilots": "Pilot villages",
     "population": "Population",
@@ -182,6 +204,63 @@ def ParameterSlider(name: str, p: Param, value: float, step: float,
 
 
 @solara.component
+def ParameterSelect(name: str, p: Param, value: Any, on_value: Callable[[Any], None],
+                    disabled: bool = False, note: str = "") -> None:
+    """A select of a string parameter's choices, labelled with its readable name, the
+    first sentence of its documentation under it."""
+    v.Select.element(label=label(name), items=list(p.choices), v_model=value,
+                     hint=first_sentence(p.doc) + (f" {note}" if note else ""),
+                     persistent_hint=True, dense=True, disabled=disabled,
+                     class_="parameter-select mb-2", on_v_model=on_value)
+
+
+@solara.component
+def ParameterSwitch(name: str, p: Param, value: bool, on_value: Callable[[Any], None],
+                    disabled: bool = False, note: str = "") -> None:
+    """A checkbox for a boolean parameter, saying what it means ticked, the first sentence
+    of its documentation under it."""
+    v.Checkbox.element(label=SWITCH_LABELS[name], v_model=value,
+                       hint=first_sentence(p.doc) + (f" {note}" if note else ""),
+                       persistent_hint=True, dense=True, disabled=disabled,
+                       class_="parameter-switch mt-0 mb-2", on_v_model=on_value)
+
+
+def leadership_notes(values: dict[str, Any]) -> dict[str, str]:
+    """Controls of the methods of leadership that have no effect with the others as they
+    stand, and why (they are greyed out, not hidden)."""
+    notes = {}
+    if values["decision_method"] != "mass-line":
+        notes["mass_line_knowledge"] = "Greyed out: the branch is subjectivist."
+    if values["central_tasks"] == 1:
+        notes["task_order"] = notes["centre_stated"] = "Greyed out: one central task."
+    elif values["task_order"] != "ordered":
+        notes["centre_stated"] = "Greyed out: tasks taken as they come."
+    return notes
+
+
+@solara.component
+def LeadershipControls(params: solara.Reactive[dict]) -> None:
+    """The methods of leadership: how the branch decides and what it knows, its leading
+    group's renewal, whom its active work on, and how it takes several central tasks."""
+
+    def set_param(name: str) -> Callable[[Any], None]:
+        return lambda value: params.set({**params.value, name: value})
+
+    values = params.value
+    notes = leadership_notes(values)
+    solara.Text("Methods of leadership (Mao 1943)", classes=["leadership-title"],
+                style={"font-weight": "bold", "font-size": "0.9em"})
+    for name, step in LEADERSHIP.items():
+        p, off = PARAMETERS[name], name in notes
+        if p.kind is bool:
+            ParameterSwitch(name, p, values[name], set_param(name), off, notes.get(name, ""))
+        elif p.kind is str:
+            ParameterSelect(name, p, values[name], set_param(name), off, notes.get(name, ""))
+        else:
+            ParameterSlider(name, p, values[name], step, set_param(name))
+
+
+@solara.component
 def TypedNumber(text_label: str, value: str, on_value: Callable[[str], None],
                 help_text: str) -> None:
     """A text field for a typed number, its help (with its bounds) under it."""
@@ -197,8 +276,8 @@ def _population_help(bound: str) -> str:
 @solara.component
 def ParameterControls(params: solara.Reactive[dict], seed: solara.Reactive[str],
                       weeks: solara.Reactive[str], with_method: bool) -> None:
-    """The preset, the main parameters over their documented ranges, population, seed
-    and weeks."""
+    """The preset, the main parameters over their documented ranges, the methods of
+    leadership, the invader's threat, population, seed and weeks."""
 
     def set_param(name: str) -> Callable[[Any], None]:
         return lambda value: params.set({**params.value, name: value})
@@ -219,6 +298,7 @@ def ParameterControls(params: solara.Reactive[dict], seed: solara.Reactive[str],
         if name == "vital_interest_share" and not with_method:
             continue
         ParameterSlider(name, PARAMETERS[name], params.value[name], step, set_param(name))
+    LeadershipControls(params)
     solara.Checkbox(label="the invader raids (raids, requisitions, reprisals)",
                     value=params.value["threat"], on_value=set_param("threat"))
     for name, step in THREAT_SLIDERS.items():

@@ -18,6 +18,7 @@ from matplotlib.colors import to_rgb
 from PIL import Image
 
 from .. import palette
+from ..village import leading_group
 from ..village.population import (
     ACTIVE_STANCE,
     ACTIVIST,
@@ -53,6 +54,8 @@ GRID_COLOURS = {
     "army": palette.ARMY,
     "salvation": palette.SALVATION,
     "raided": palette.RAIDS,
+    "group": palette.LEADING_GROUP,
+    "worked_on": palette.WORKED_ON,
 }
 
 LEGEND: tuple[tuple[str, str], ...] = (
@@ -60,6 +63,8 @@ LEGEND: tuple[tuple[str, str], ...] = (
     ("intermediate villager", STANCE_COLOURS[INTERMEDIATE]),
     ("backward villager", STANCE_COLOURS[BACKWARD]),
     ("Party member: white disc", GRID_COLOURS["party"]),
+    ("leading group: bright blue ring round the disc", GRID_COLOURS["group"]),
+    ("branch head: bright blue ring and centre dot", GRID_COLOURS["group"]),
     ("activist: blue diamond", GRID_COLOURS["activist"]),
     ("gentry: black cell, gold centre while they hold office", GRID_COLOURS["gentry"]),
     ("left for the army: ochre x on a blank cell", GRID_COLOURS["army"]),
@@ -69,6 +74,10 @@ LEGEND: tuple[tuple[str, str], ...] = (
 
 RAID_LEGEND = ("hit by the last raid: dark red frame", GRID_COLOURS["raided"])
 """The legend's line for the raid frame, shown when the invader's threat is on."""
+
+WORKED_ON_LEGEND = ("worked on by an active neighbour: thin cyan ring", GRID_COLOURS["worked_on"])
+"""The legend's line for the ring of a villager worked on, shown unless ``reliance`` is
+'none'."""
 
 def series(model: VillageModel) -> pd.DataFrame:
     """The village's weekly outcomes so far, one row per week (week 0 is the start)."""
@@ -90,6 +99,10 @@ def _stamps(px: int) -> dict[str, np.ndarray]:
     return {
         "disc": r <= px * 0.33,
         "ring": (r <= px * 0.33) & (r > px * 0.33 - width),
+        # The leading group's ring is thicker and wider than the disc's outline.
+        "group": (r <= px * 0.42) & (r > px * 0.42 - max(1.5, px / 7)),
+        "head": r <= max(0.75, px * 0.12),
+        "halo": (r <= px * 0.4) & (r > px * 0.4 - max(1.0, px / 12)),
         "diamond": np.abs(dx) + np.abs(dy) <= px * 0.38,
         "x": ((np.abs(dx - dy) <= width) | (np.abs(dx + dy) <= width))
              & (np.maximum(np.abs(dx), np.abs(dy)) <= arm),
@@ -100,11 +113,36 @@ def _stamps(px: int) -> dict[str, np.ndarray]:
     }
 
 
+def _head(model: VillageModel) -> np.ndarray:
+    """The branch head (as a one-element index array) while he is in the village's
+    leading group; empty otherwise, or where every Party member is the group
+    (``leading_group_size`` 0)."""
+    group = model.branch.group
+    if group is None or group.size == 0 or group.head < 0:
+        return np.zeros(0, dtype=np.int64)
+    head = np.array([group.head])
+    return head[np.isin(head, leading_group.members(model))]
+
+
+def worked_on(model: VillageModel) -> np.ndarray:
+    """Mask of the villagers an active person is working on now, both still in the village
+    (``reliance``; the pairs the branch assigned at its last vital-interest meeting)."""
+    s, by = model.village, model.branch.reliance.worked_by
+    if len(by) != s.n:  # the branch has not organized the work yet
+        return np.zeros(s.n, dtype=bool)
+    on = (by >= 0) & s.present
+    on[on] = s.present[by[on]]
+    return on
+
+
 def village_image(model: VillageModel, cell_px: int = 16,
                   raided: np.ndarray | None = None) -> np.ndarray:
     """The village grid as an RGB array (row 0 at the top, y growing upward as in
     Mesa's grid): each villager present is a cell shaded by stance; Party members (white
-    disc) and activists (blue diamond) are marked; the gentry's cells are black, with a
+    disc) and activists (blue diamond) are marked, the leading group's members with a
+    bright blue ring round the disc and the branch head with a centre dot too, and a
+    villager an active person is working on with a thin cyan ring; the gentry's cells are
+    black, with a
     gold centre while they hold the village government; the cell of a villager who left
     is blank, with an ochre x (army) or a purple + (salvation work). ``raided`` (one bool
     per household) frames in dark red the cells of the villagers present of the households
@@ -134,6 +172,12 @@ def village_image(model: VillageModel, cell_px: int = 16,
     party = present & (s.role == PARTY)
     stamp(x[party], y[party], "disc", GRID_COLOURS["party"])
     stamp(x[party], y[party], "ring", GRID_COLOURS["outline"])
+    group = leading_group.members(model)
+    stamp(x[group], y[group], "group", GRID_COLOURS["group"])
+    head = _head(model)
+    stamp(x[head], y[head], "head", GRID_COLOURS["group"])
+    worked = worked_on(model)
+    stamp(x[worked], y[worked], "halo", GRID_COLOURS["worked_on"])
     activist = present & (s.role == ACTIVIST)
     stamp(x[activist], y[activist], "diamond", GRID_COLOURS["activist"])
     army, salvation = s.status == ARMY, s.status == SALVATION

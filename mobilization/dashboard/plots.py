@@ -17,13 +17,15 @@ from .drawing import STANCE_LABELS as _STANCE_LABELS
 class Panel:
     """One chart: its title, the columns it draws (with their legend labels), the y axis
     title with its unit, whether the values are shares shown as percent, and the top of
-    the y axis (None: it scales to the data)."""
+    the y axis (None: it scales to the data); and a count the title reports."""
 
     title: str
     columns: dict[str, str]
     y_name: str
     percent: bool = True
     y_max: float | None = 100.0
+    count: tuple[str, str] | None = None
+    """A count column and its words, added to the title as of the last week (one frame)."""
 
 
 PANELS: tuple[Panel, ...] = (
@@ -44,11 +46,21 @@ PANELS: tuple[Panel, ...] = (
           {"government_elected": "elected (1) or gentry (0)",
            "gentry_power_end": "gentry power"},
           "0 to 1", percent=False, y_max=1.0),
+    Panel("leading group and the branch's choices",
+          {"leading_group_quality": "leading group's quality",
+           "decision_quality_early": "choices: first half so far",
+           "decision_quality_late": "choices: second half so far"},
+          "0 to 1", percent=False, y_max=1.0,
+          count=("decisions_weighed", "choices weighed")),
 )
 """The weekly panels of a village.
 
 Grain, bonds and shoes share one delivery rule (docs/ODD.md), so their series coincide and
-one line stands for the three."""
+one line stands for the three. The last panel is the methods of leadership (Mao 1943): the
+leading group's mean on Dimitrov's four criteria, and decision quality (the value of the
+vital-interest item the branch took up over the best open one's) over the first and the
+second half of its choices so far: a mass-line branch that learns does better in the
+second half; a subjectivist plan does not learn."""
 
 THREAT_PANEL = Panel("the invader's threat",
                      {"mean_invader_grievance": "grievance against the invader",
@@ -77,16 +89,27 @@ SERIES_COLOURS: dict[str, str] = {
     "mean_invader_grievance": palette.INVADER_GRIEVANCE,
     "mean_fear_invader": palette.FEAR_INVADER,
     "raids": palette.RAIDS,
+    "leading_group_quality": palette.LEADING_GROUP,
+    "decision_quality_early": palette.DECISIONS,
+    "decision_quality_late": palette.DECISIONS,
     "pilot_recruitment_rate": palette.PILOTS,
     "other_recruitment_rate": palette.OTHER_VILLAGES,
 }
 """The colour of each weekly series: a column has one colour on every panel (army
 recruits are the army's colour, gentry power the gentry's)."""
 
-LINE_TYPES = {"army_rate": "dashed", "salvation_rate": "dotted", "mean_fear_invader": "dashed"}
+SINCE: dict[str, tuple[str, int]] = {"decision_quality_early": ("decisions_weighed", 1),
+                                     "decision_quality_late": ("decisions_weighed", 2)}
+"""Series that mean nothing before a count reaches a number: decision quality is 0 before
+the branch's first (its second half, second) choice, which the chart shows as no line yet
+rather than as choices of no worth (a quota-only branch chooses none)."""
+
+LINE_TYPES = {"army_rate": "dashed", "salvation_rate": "dotted", "mean_fear_invader": "dashed",
+              "decision_quality_early": "dotted"}
 """Line styles of army and salvation work: they tell them apart from the total where
 colour means the method, and do not rely on colour alone elsewhere (nor does fear of the
-invader beside grievance against him)."""
+invader beside grievance against him). The two halves of the branch's choices are one
+colour, one thing: the earlier half dotted."""
 
 _WEEK_STEPS = (1, 2, 4, 13, 26, 52, 104)
 
@@ -112,6 +135,10 @@ def echarts_panel(frames: dict[str, Any], panel: Panel, weeks: int,
             # NaN (a rate of no village, as pilots when there are none) is a gap, not JSON.
             values = [None if v != v else v
                       for v in (df[column].to_numpy(float) * scale).round(3).tolist()]
+            if column in SINCE:
+                counted, least = SINCE[column]
+                values = [None if n < least else v
+                          for n, v in zip(df[counted].tolist(), values, strict=True)]
             colour = (colours or {}).get(label) or SERIES_COLOURS[column]
             out.append({
                 "name": f"{label}: {name}" if len(frames) > 1 else name,
@@ -124,9 +151,14 @@ def echarts_panel(frames: dict[str, Any], panel: Panel, weeks: int,
                 "itemStyle": {"color": colour},
             })
     label_style = {"fontSize": 10, "hideOverlap": True}
+    title = panel.title
+    if panel.count is not None and len(frames) == 1:
+        column, words = panel.count
+        last = next(iter(frames.values()))[column]
+        title += f": {int(last.iloc[-1]) if len(last) else 0} {words}"
     return {
         "animation": False,
-        "title": {"text": panel.title, "textStyle": {"fontSize": 12}},
+        "title": {"text": title, "textStyle": {"fontSize": 12}},
         "tooltip": {"trigger": "axis"},
         "legend": {"top": 18, "left": 0, "textStyle": {"fontSize": 10}, "type": "scroll"},
         "grid": {"left": 58, "right": 16, "top": 46, "bottom": 40},

@@ -6,10 +6,12 @@ from __future__ import annotations
 import time
 import weakref
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import reacton.core
 import solara
 
 from ..district.model import DistrictModel
@@ -17,6 +19,7 @@ from ..district.parameters import DISTRICT_PARAMETERS, resolve_district
 from ..village.model import VillageModel
 from ..village.parameters import HORIZON_WEEKS, METHODS, PARAMETERS, PRESETS, resolve
 from .controls import (
+    LEADERSHIP,
     SLIDERS,
     THREAT_SLIDERS,
     check_district_size,
@@ -61,11 +64,12 @@ def build_villages(params: dict[str, Any], seed: Any, methods: tuple[str, ...] |
 
 
 def default_params() -> dict[str, Any]:
-    """The page's starting parameters: the defaults of the model, welfare-first."""
+    """The page's starting parameters: the defaults of the model, welfare-first, for the
+    controls the page shows."""
     p = resolve({})
     return {"branch_method": p["branch_method"], "learn_from_masses": p["learn_from_masses"],
             "population": p["population"], "typical_village": p["typical_village"],
-            "threat": p["threat"], **{k: p[k] for k in (*SLIDERS, *THREAT_SLIDERS)}}
+            "threat": p["threat"], **{k: p[k] for k in (*SLIDERS, *LEADERSHIP, *THREAT_SLIDERS)}}
 
 
 def district_defaults() -> dict[str, Any]:
@@ -152,9 +156,18 @@ class Simulation:
     error: solara.Reactive[str | None]
     weeks: int
     raids: LastRaids = field(default_factory=LastRaids)
+    batch: Any = field(default=None, compare=False, repr=False)
+    """The page's render context (None outside a render), entered while a Step sets the
+    page's state so that the page redraws once: each component that reads the week is
+    told of it separately, and without the batch each would redraw the whole page."""
 
     def step(self) -> bool:
-        """One week of every village; a model error stops play and shows on the page."""
+        """One week of every village, the page redrawn once after it; a model error stops
+        play and shows on the page."""
+        with self.batch if self.batch is not None else nullcontext():
+            return self._step()
+
+    def _step(self) -> bool:
         try:
             for village in self.villages.value:
                 self.raids.step(village)
@@ -177,7 +190,8 @@ def use_simulation(make: Callable[[], list[Any]], weeks: int,
     playing = solara.use_reactive(False)
     error = solara.use_reactive(None)
     raids = solara.use_memo(LastRaids, [])
-    sim = Simulation(villages, week, playing, error, weeks, raids)
+    sim = Simulation(villages, week, playing, error, weeks, raids,
+                     reacton.core.get_render_context(required=False))
 
     def play() -> None:
         while sim.playing.value and sim.week.value < sim.weeks:
