@@ -89,7 +89,7 @@ def test_on_conserves_population_and_keeps_needed_hands(
 def test_soldier_family_care_adds_labour() -> None:
     m = VillageModel(**first(rng=2, population=100, household_labour=True))
     s, p = m.village, m.p
-    s.status[0] = ARMY
+    s.leave(np.array([0]), ARMY)
     gov = VillageGovernment(0.5, 0.5, 0.0, 0.5)
     s.land[:] = (s.labour() - 1.0) / p["labour_need"]  # exactly at the margin: no spare
     without = dynamics.household_spare(s, gov, p)

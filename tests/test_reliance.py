@@ -154,7 +154,7 @@ def test_work_raises_the_worked_on_by_the_rule_and_pairs_lapse_when_one_leaves()
     # A worker leaves: his pairs lapse, his targets are no longer raised.
     gone = w[0]
     mine = t[w == gone]
-    s.status[gone] = ARMY
+    s.leave(gone, ARMY)
     c1 = s.consciousness.copy()
     r.work(s, p)
     assert np.all(r.worked_by[mine] == -1)

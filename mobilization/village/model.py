@@ -315,7 +315,7 @@ class VillageModel(mesa.Model):
             self.left_for[dynamics.R_PRESSED] += len(people)
         else:
             self.left_for += reasons.sum(axis=0)
-        s.status[people] = np.where(army, ARMY, SALVATION)
+        s.leave(people, np.where(army, ARMY, SALVATION))
         s.week_left[people] = self.week
         for i in people:
             self.person_agents[int(i)].cell = None

@@ -92,17 +92,44 @@ class VillageState:
     """(H,) land each household tills, in labour-units of a working adult; drawn only when
     ``household_labour`` is on (``draw_land``), empty otherwise."""
 
+    def __post_init__(self) -> None:
+        self.status.flags.writeable = False  # changed only by leave(): see present
+
     @property
     def present(self) -> np.ndarray:
-        return self.status == PRESENT
+        """Persons still in the village (a read-only mask). It is read dozens of times a
+        week, so it is kept until someone leaves (:meth:`leave`, the only writer of
+        ``status``, which is read-only otherwise so that no write can bypass it)."""
+        cached = self.__dict__.get("_present")
+        if cached is None:
+            cached = self.status == PRESENT
+            cached.flags.writeable = False
+            self.__dict__["_present"] = cached
+        return cached
+
+    def leave(self, people: np.ndarray, status: np.ndarray | int) -> None:
+        """``people`` leave the village with ``status`` (ARMY or SALVATION)."""
+        self.status.flags.writeable = True
+        try:
+            self.status[people] = status
+        finally:
+            self.status.flags.writeable = False
+        self.__dict__.pop("_present", None)
+        self.__dict__.pop("_adults", None)
 
     @property
     def military_age(self) -> np.ndarray:
         return self.working_age & ~self.female
 
     def adults(self) -> np.ndarray:
-        """Working-age villagers present: who can take part in struggles and leave."""
-        return self.present & self.working_age
+        """Working-age villagers present: who can take part in struggles and leave (a
+        read-only mask, kept as :attr:`present` is)."""
+        cached = self.__dict__.get("_adults")
+        if cached is None:
+            cached = self.present & self.working_age
+            cached.flags.writeable = False
+            self.__dict__["_adults"] = cached
+        return cached
 
     def n_adults(self) -> int:
         """Number of working-age villagers present (at least 1, as a denominator)."""
