@@ -9,6 +9,7 @@ neighbours and the Moore neighbourhood mixes a few households.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +25,9 @@ PRESENT, ARMY, SALVATION = 0, 1, 2
 
 # Mass-organization membership.
 NONE, NOMINAL, ACTIVE = 0, 1, 2
+
+KEPT = ("_present", "_adults", "_households_present", "_soldier_family")
+"""What VillageState keeps until someone leaves (VillageState._kept)."""
 
 # Roles on the grid.
 VILLAGER, ACTIVIST, PARTY = 0, 1, 2
@@ -100,12 +104,7 @@ class VillageState:
         """Persons still in the village (a read-only mask). It is read dozens of times a
         week, so it is kept until someone leaves (:meth:`leave`, the only writer of
         ``status``, which is read-only otherwise so that no write can bypass it)."""
-        cached = self.__dict__.get("_present")
-        if cached is None:
-            cached = self.status == PRESENT
-            cached.flags.writeable = False
-            self.__dict__["_present"] = cached
-        return cached
+        return self._kept("_present", lambda: self.status == PRESENT)
 
     def leave(self, people: np.ndarray, status: np.ndarray | int) -> None:
         """``people`` leave the village with ``status`` (ARMY or SALVATION)."""
@@ -114,8 +113,8 @@ class VillageState:
             self.status[people] = status
         finally:
             self.status.flags.writeable = False
-        self.__dict__.pop("_present", None)
-        self.__dict__.pop("_adults", None)
+        for name in KEPT:
+            self.__dict__.pop(name, None)
 
     @property
     def military_age(self) -> np.ndarray:
@@ -124,12 +123,7 @@ class VillageState:
     def adults(self) -> np.ndarray:
         """Working-age villagers present: who can take part in struggles and leave (a
         read-only mask, kept as :attr:`present` is)."""
-        cached = self.__dict__.get("_adults")
-        if cached is None:
-            cached = self.present & self.working_age
-            cached.flags.writeable = False
-            self.__dict__["_adults"] = cached
-        return cached
+        return self._kept("_adults", lambda: self.present & self.working_age)
 
     def n_adults(self) -> int:
         """Number of working-age villagers present (at least 1, as a denominator)."""
@@ -174,19 +168,32 @@ class VillageState:
         hit[self.household[people]] = True
         return hit[self.household]
 
+    def _kept(self, name: str, compute: Callable[[], np.ndarray]) -> np.ndarray:
+        """``compute()`` kept, read-only, until someone leaves (:meth:`leave`): for what
+        depends only on who is present, read several times a week."""
+        cached = self.__dict__.get(name)
+        if cached is None:
+            cached = compute()
+            cached.flags.writeable = False
+            self.__dict__[name] = cached
+        return cached
+
     def labour(self) -> np.ndarray:
         """(H,) each household's labour: its working-age members present."""
         return np.bincount(self.household, weights=self.adults(), minlength=self.n_households)
 
     def households_present(self) -> np.ndarray:
         """Households with at least one member still in the village."""
-        return np.bincount(self.household, weights=self.present, minlength=self.n_households) > 0
+        return self._kept("_households_present", lambda: np.bincount(
+            self.household, weights=self.present, minlength=self.n_households) > 0)
 
     def soldier_family(self) -> np.ndarray:
         """Households with a member in the army."""
-        sf = np.zeros(self.n_households, dtype=bool)
-        sf[self.household[self.status == ARMY]] = True
-        return sf
+        def compute() -> np.ndarray:
+            sf = np.zeros(self.n_households, dtype=bool)
+            sf[self.household[self.status == ARMY]] = True
+            return sf
+        return self._kept("_soldier_family", compute)
 
     def household_mean(self, values: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
         """Mean of a per-person array within each household (over ``mask`` if given)."""
