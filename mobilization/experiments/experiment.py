@@ -309,18 +309,23 @@ def parse(text: str, path: str | os.PathLike[str] | None = None) -> Experiment:
     )
 
 
-def _series(loc: Locator, head: dict[str, Any], weeks: int) -> tuple[tuple[str, ...], int]:
-    """``[experiment] series`` and ``series_every``: outcomes of the kind, each once, and a
-    step in [1, weeks]."""
-    names = head.get("series", [])
+def _outcome_names(loc: Locator, table: str, key: str, names: Any) -> list[str]:
+    """``names``, a list of outcomes of the experiment's kind, each once (may be empty)."""
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-        raise loc.error("must be a list of outcome names", "experiment", "series")
+        raise loc.error("must be a list of outcome names", table, key)
     for name in names:
         if name not in loc.kind.outcomes:
             raise loc.error(f"{name!r} is not an outcome of a {loc.kind.name} (allowed: "
-                            f"{', '.join(loc.kind.outcomes)})", "experiment", "series")
+                            f"{', '.join(loc.kind.outcomes)})", table, key)
     if len(set(names)) != len(names):
-        raise loc.error("names an outcome twice", "experiment", "series")
+        raise loc.error("names an outcome twice", table, key)
+    return names
+
+
+def _series(loc: Locator, head: dict[str, Any], weeks: int) -> tuple[tuple[str, ...], int]:
+    """``[experiment] series`` and ``series_every``: outcomes of the kind, each once, and a
+    step in [1, weeks]."""
+    names = _outcome_names(loc, "experiment", "series", head.get("series", []))
     if "series_every" in head and not names:
         raise loc.error("needs a list of outcomes in series", "experiment", "series_every")
     every = _whole(loc, "experiment", "series_every", head.get("series_every", 1), 1, weeks)
@@ -338,15 +343,9 @@ def _report(loc: Locator, table: dict[str, Any]) -> None:
     (``report_outcomes.png``) in place of the usual key outcomes, each once, at most
     :data:`REPORT_OUTCOMES_MAX`."""
     _unknown_keys(loc, "report", table, {"outcomes"})
-    names = table.get("outcomes")
-    if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+    names = _outcome_names(loc, "report", "outcomes", table.get("outcomes"))
+    if not names:
         raise loc.error("must be a list of outcome names", "report", "outcomes")
-    for name in names:
-        if name not in loc.kind.outcomes:
-            raise loc.error(f"{name!r} is not an outcome of a {loc.kind.name} (allowed: "
-                            f"{', '.join(loc.kind.outcomes)})", "report", "outcomes")
-    if len(set(names)) != len(names):
-        raise loc.error("names an outcome twice", "report", "outcomes")
     if len(names) > REPORT_OUTCOMES_MAX:
         raise loc.error(f"names {len(names)} outcomes; at most {REPORT_OUTCOMES_MAX} fit the "
                         "figure", "report", "outcomes")
