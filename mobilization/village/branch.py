@@ -349,7 +349,7 @@ class Branch:
         """
         s, gov, p, book = model.village, model.government, model.p, model.quotas
         present_h = s.households_present()
-        trust_h = s.household_mean(s.trust, s.present)
+        trust_h = s.present_mean(s.trust)
         weights = present_h * gov.levy_multiplier(s, p["levy_shift"])
         cost = np.zeros(s.n_households)
         src = sources(model, present_h) if p["separate_quotas"] else None

@@ -137,7 +137,7 @@ def members(model: VillageLike) -> np.ndarray:
 def _contact(s: VillageState, people: np.ndarray, link: np.ndarray | None) -> np.ndarray:
     """The contact criterion of ``people``: own link with the masses (if kept) times the mean
     trust in the Party of his own and the two adjacent households."""
-    trust_h = s.household_mean(s.trust, s.present)
+    trust_h = s.present_mean(s.trust)
     k = s.household[people]
     last = s.n_households - 1
     contact = (trust_h[np.maximum(k - 1, 0)] + trust_h[k]

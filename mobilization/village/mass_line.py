@@ -99,7 +99,7 @@ def household_problems(model: VillageLike) -> np.ndarray:
     """
     s, gov, p = model.village, model.government, model.p
     present_h = s.households_present()
-    g_h = s.household_mean(s.grievance, s.present) * present_h
+    g_h = s.present_mean(s.grievance) * present_h
     b = s.burden
     out = np.zeros((len(PROBLEMS), s.n_households))
     out[P_RENT] = g_h * b[:, RENT]
@@ -112,7 +112,7 @@ def household_problems(model: VillageLike) -> np.ndarray:
     shifted = p["problem_soldiers_gentry"] if gov.gentry_rule else p["problem_soldiers_elected"]
     out[P_SOLDIERS] = (shifted + p["problem_soldiers_grievance"] * g_h) * sf
     if gov.gentry_rule:
-        out[P_HEAD] = p["problem_head_fear"] * s.household_mean(s.fear, s.present) * present_h
+        out[P_HEAD] = p["problem_head_fear"] * s.present_mean(s.fear) * present_h
     women = s.present & s.female & s.working_age
     out[P_WOMEN] = p["problem_women"] * np.bincount(
         s.household, weights=s.grievance * women, minlength=s.n_households) / max(
@@ -201,8 +201,7 @@ def contact_chance(model: VillageLike, contact: float) -> np.ndarray:
     mass_line_contact_membership``); 0 for a household no longer there."""
     s, p = model.village, model.p
     h, n_h = s.household, s.n_households
-    present = s.present.astype(float)
-    members = np.bincount(h, weights=present, minlength=n_h)
+    present, members = s.present_weight(), s.household_present()
     said = (np.bincount(h, weights=s.trust * present, minlength=n_h)
             + p["mass_line_contact_membership"]
             * np.bincount(h, weights=(s.membership == ACTIVE) * present, minlength=n_h))

@@ -26,7 +26,8 @@ PRESENT, ARMY, SALVATION = 0, 1, 2
 # Mass-organization membership.
 NONE, NOMINAL, ACTIVE = 0, 1, 2
 
-KEPT = ("_present", "_adults", "_households_present", "_soldier_family")
+KEPT = ("_present", "_adults", "_present_weight", "_household_present", "_households_present",
+        "_soldier_family")
 """What VillageState keeps until someone leaves (VillageState._kept)."""
 
 # Roles on the grid.
@@ -182,10 +183,29 @@ class VillageState:
         """(H,) each household's labour: its working-age members present."""
         return np.bincount(self.household, weights=self.adults(), minlength=self.n_households)
 
+    def present_weight(self) -> np.ndarray:
+        """(n,) 1.0 for a person present, 0.0 otherwise (:attr:`present` as weights, kept as
+        it is)."""
+        return self._kept("_present_weight", lambda: self.present.astype(float))
+
+    def household_present(self) -> np.ndarray:
+        """(H,) each household's members present (as a float count, kept as :attr:`present`
+        is)."""
+        return self._kept("_household_present", lambda: np.bincount(
+            self.household, weights=self.present_weight(), minlength=self.n_households))
+
     def households_present(self) -> np.ndarray:
         """Households with at least one member still in the village."""
-        return self._kept("_households_present", lambda: np.bincount(
-            self.household, weights=self.present, minlength=self.n_households) > 0)
+        return self._kept("_households_present", lambda: self.household_present() > 0)
+
+    def present_mean(self, values: np.ndarray) -> np.ndarray:
+        """Mean of a per-person array within each household over those present
+        (``household_mean(values, present)``, with the weights and counts kept); 0 for a
+        household no longer there."""
+        tot = np.bincount(self.household, weights=values * self.present_weight(),
+                          minlength=self.n_households)
+        cnt = self.household_present()
+        return np.divide(tot, cnt, out=np.zeros_like(tot), where=cnt > 0)
 
     def soldier_family(self) -> np.ndarray:
         """Households with a member in the army."""
