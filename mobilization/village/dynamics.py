@@ -162,7 +162,7 @@ def household_labour(state: VillageState, gov: VillageGovernment, p: dict[str, A
     tills their fields)."""
     labour = state.labour()
     if gov.soldier_family_care:
-        labour += p["care_labour"] * state.soldier_family()
+        labour = labour + p["care_labour"] * state.soldier_family()  # labour() is kept
     return labour
 
 

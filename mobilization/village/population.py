@@ -27,7 +27,7 @@ PRESENT, ARMY, SALVATION = 0, 1, 2
 NONE, NOMINAL, ACTIVE = 0, 1, 2
 
 KEPT = ("_present", "_adults", "_present_weight", "_household_present", "_households_present",
-        "_soldier_family")
+        "_soldier_family", "_labour", "_women_labour")
 """What VillageState keeps until someone leaves (VillageState._kept)."""
 
 # Roles on the grid.
@@ -180,8 +180,16 @@ class VillageState:
         return cached
 
     def labour(self) -> np.ndarray:
-        """(H,) each household's labour: its working-age members present."""
-        return np.bincount(self.household, weights=self.adults(), minlength=self.n_households)
+        """(H,) each household's labour: its working-age members present (read-only, kept
+        as :attr:`present` is)."""
+        return self._kept("_labour", lambda: np.bincount(
+            self.household, weights=self.adults(), minlength=self.n_households))
+
+    def women_labour(self) -> np.ndarray:
+        """(H,) each household's working-age women present (read-only, kept as
+        :attr:`present` is)."""
+        return self._kept("_women_labour", lambda: np.bincount(
+            self.household, weights=self.adults() & self.female, minlength=self.n_households))
 
     def present_weight(self) -> np.ndarray:
         """(n,) 1.0 for a person present, 0.0 otherwise (:attr:`present` as weights, kept as

@@ -80,9 +80,8 @@ def sources(model: Any, households_present: np.ndarray | None = None
     if households_present is None:
         households_present = s.households_present()
     present_h = households_present.astype(float)
-    adults = s.adults()
     if p["household_labour"] and len(s.land):
-        grain = s.land * np.bincount(s.household, weights=adults, minlength=s.n_households)
+        grain = s.land * s.labour()
     else:
         grain = np.array([0.0, p["land_poor"], p["land_middle"]])[s.hh_class] * present_h
     threat = getattr(model, "threat", None)
@@ -93,7 +92,7 @@ def sources(model: Any, households_present: np.ndarray | None = None
     branch = getattr(model, "branch", None)
     if branch is not None and "cooperative" in branch.won:
         bonds = bonds + p["bond_cash_cooperative"]
-    women = np.bincount(s.household, weights=adults & s.female, minlength=s.n_households)
+    women = s.women_labour()
     work = p["shoe_work_association"] if model.womens_association else p["shoe_work"]
     return {"grain": grain, "bonds": np.minimum(bonds, 1.0) * present_h,
             "shoes": np.minimum(women * work, 1.0)}
