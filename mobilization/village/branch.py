@@ -132,9 +132,9 @@ class Branch:
             self.organize(model)
         if vital:
             self.vital_meetings += 1
-            measure = self.choose_measure(model)
+            measure, turnout = self._choose(model)
             if measure is not None:
-                self.campaign(model, measure)
+                self.campaign(model, measure, turnout=turnout)
             self.admit_activists(model)
             leading_group.renew(model, vital=True)
             self.reliance.organize(model)  # the active assigned to their neighbours
@@ -179,10 +179,17 @@ class Branch:
         voicing their subjectivist ideas, and so their ideas become empty and impractical".
         How good the choice was is recorded (``mass_line.judge``).
         """
+        return self._choose(model)[0]
+
+    def _choose(self, model: VillageLike
+                ) -> tuple[Measure | None, tuple[np.ndarray, np.ndarray] | None]:
+        """``choose_measure``, and the turnout the choice was weighed with where it was
+        (``mass_line.choose``; None otherwise), which the struggle that follows shares:
+        choosing changes nothing in the village."""
         open_ = self.open_measures()
         if not open_:
-            return None
-        truth = None
+            return None, None
+        truth, turnout = None, None
         if self.decision_method == "subjectivist":
             measure = subjectivist.follow_plan(model, self, open_)
         elif not self.learn_from_masses:
@@ -191,9 +198,9 @@ class Branch:
             else:
                 measure = open_[int(model.rng.integers(len(open_)))]
         else:
-            measure, truth = mass_line.choose(model, self, open_)
+            measure, truth, turnout = mass_line.choose(model, self, open_)
         mass_line.judge(model, self, open_, measure, truth)
-        return measure
+        return measure, turnout
 
     def weigh(self, model: VillageLike, measures: list[Measure]) -> dict[str, float]:
         """Each measure's true value by key: reported weight times chance of being won now
@@ -254,8 +261,8 @@ class Branch:
         return float(_sigmoid(expected - self.needed(model, measure), model.p["struggle_slope"]))
 
     # --- mechanisms 3, 4, 8: struggle for a measure ----------------------------------
-    def campaign(self, model: VillageLike, measure: Measure, own_accord: bool = False
-                 ) -> Campaign:
+    def campaign(self, model: VillageLike, measure: Measure, own_accord: bool = False,
+                 turnout: tuple[np.ndarray, np.ndarray] | None = None) -> Campaign:
         """Mobilize the households a measure concerns and struggle for it.
 
         Villagers take part according to grievance, trust and organization, held back by
@@ -266,10 +273,11 @@ class Branch:
         than the benefit alone: "they will learn through their own experience that their
         strength lies in unity and organization ... Only then will leaders emerge".
         ``own_accord`` marks a struggle the villagers started themselves (accord.py). With
-        ``gentry_reprisals`` the gentry may then retaliate against its leaders.
+        ``gentry_reprisals`` the gentry may then retaliate against its leaders. ``turnout``
+        may give ``turnout`` when the meeting has worked it out already.
         """
         rng = model.rng
-        concerned, chance, leaders = self.participation(model, measure)
+        concerned, chance, leaders = self.participation(model, measure, turnout)
         takes_part = (rng.random(model.village.n) < chance) | leaders
         n_part = int(takes_part.sum())
         strength = self.strength(model, takes_part)

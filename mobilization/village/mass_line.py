@@ -336,9 +336,11 @@ def sum_up(model: VillageLike, branch: Branch) -> None:
 
 
 def choose(model: VillageLike, branch: Branch, measures: list[Measure]
-           ) -> tuple[Measure, dict[str, float] | None]:
-    """The mass-line branch's item among the open ``measures``, and their true values
-    (``weigh``; None where ``judge`` needs none: a single open measure).
+           ) -> tuple[Measure, dict[str, float] | None, tuple[np.ndarray, np.ndarray]]:
+    """The mass-line branch's item among the open ``measures``, their true values
+    (``weigh``; None where ``judge`` needs none: a single open measure), and the turnout
+    it weighed them with (``branch.turnout``, the same until the struggle: choosing
+    changes nothing in the village).
 
     ``mass_line_knowledge = "perfect"`` takes the measure of highest true value. ``"contact"``
     sums up the last struggle, hears the households and takes the measure of highest
@@ -349,8 +351,9 @@ def choose(model: VillageLike, branch: Branch, measures: list[Measure]
     bearings, and remembers a village that has changed.
     """
     if model.p["mass_line_knowledge"] == "perfect":
-        value = weigh(model, branch, measures)
-        return first(measures, value), value
+        turnout = branch.turnout(model)
+        value = weigh(model, branch, measures, turnout=turnout)
+        return first(measures, value), value, turnout
     sum_up(model, branch)
     problems, turnout = household_problems(model), branch.turnout(model)
     hear(model, branch, measures, problems, turnout)
@@ -364,7 +367,7 @@ def choose(model: VillageLike, branch: Branch, measures: list[Measure]
                                           needed, scale)
     truth = (weigh(model, branch, measures, problems.sum(axis=1), turnout)
              if len(measures) > 1 else None)  # for judge only: what it could not know
-    return measure, truth
+    return measure, truth, turnout
 
 
 # --- how good the choice was --------------------------------------------------------
