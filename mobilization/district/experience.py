@@ -47,7 +47,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..village.advice import chances_now
+from ..village.mass_line import chances
 from ..village.welfare import MEASURES
 
 if TYPE_CHECKING:
@@ -164,8 +164,8 @@ def concentrate(records: Records, ideas: np.ndarray, conditions: np.ndarray,
 
 def misjudged(village: VillageModel) -> np.ndarray:
     """For each open measure of the village's branch, the chance the call gave it less its
-    chance of being won now (``advice.chances_now``): how far the content is from the
+    chance of being won now (``mass_line.chances``): how far the content is from the
     truth there. Draws no random number."""
     branch = village.branch
-    truth = chances_now(branch, village, branch.open_measures())
+    truth = chances(village, branch, branch.open_measures())
     return np.array([branch.advice[k] - t for k, t in truth.items()])

@@ -17,10 +17,9 @@ The content can mislead: what it says is only as right as the experience it was 
 
 from __future__ import annotations
 
-import math
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from .welfare import MEASURES, Measure, concern
+from .welfare import MEASURES, Measure
 
 if TYPE_CHECKING:
     from .protocols import VillageLike
@@ -57,21 +56,3 @@ def choose(branch: Advised, model: VillageLike, open_: list[Measure]) -> Measure
                                           model.p["advice_conviction"]):
         return best_item(branch, open_)
     return open_[int(model.rng.integers(len(open_)))]
-
-
-def chances_now(branch: Any, model: VillageLike, measures: list[Measure]
-                ) -> dict[str, float]:
-    """Each measure's chance of being won in this village now, from the turnout it can
-    expect (``Branch.expected_strength`` against ``Branch.needed``), by key: what a call's
-    content is measured against. Draws no random number."""
-    turnout = branch.turnout(model)
-    slope = model.p["struggle_slope"]
-    expected: dict[str, float] = {}
-    out: dict[str, float] = {}
-    for m in measures:
-        group = concern(m)
-        if group not in expected:
-            expected[group] = branch.expected_strength(model, m, turnout)
-        gap = expected[group] - branch.needed(model, m)
-        out[m.key] = 1.0 / (1.0 + math.exp(-slope * gap))
-    return out

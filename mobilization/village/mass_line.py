@@ -127,27 +127,34 @@ def reported_problems(model: VillageLike) -> np.ndarray:
     return household_problems(model).sum(axis=1)
 
 
-def weigh(model: VillageLike, branch: Branch, measures: list[Measure],
-          problems: np.ndarray | None = None,
-          turnout: tuple[np.ndarray, np.ndarray] | None = None) -> dict[str, float]:
-    """Each measure's reported weight times its chance of being won now
-    (``reported_problems`` x the chance at the strength expected from turnout now), by
-    key: the true value of taking it up, which the first edition's mass-line branch knew
-    exactly. The expected strength is worked out once for the measures that concern the
-    same people (``welfare.concern``). ``problems`` and ``turnout`` may give
-    ``reported_problems`` and ``branch.turnout`` when they are known already."""
-    scores = reported_problems(model) if problems is None else problems
+def chances(model: VillageLike, branch: Branch, measures: list[Measure],
+            turnout: tuple[np.ndarray, np.ndarray] | None = None) -> dict[str, float]:
+    """Each measure's chance of being won now, at the strength expected from turnout now
+    (``branch.turnout``, which ``turnout`` may give when it is known already), by key. The
+    expected strength is worked out once for the measures that concern the same people
+    (``welfare.concern``). Draws no random number."""
     turnout = branch.turnout(model) if turnout is None else turnout
     slope = model.p["struggle_slope"]
     expected: dict[str, float] = {}
-    value = {}
+    out = {}
     for m in measures:
         group = concern(m)
         if group not in expected:
             expected[group] = branch.expected_strength(model, m, turnout)
-        chance = float(sigmoid(expected[group] - branch.needed(model, m), slope))
-        value[m.key] = scores[m.problem] * chance
-    return value
+        out[m.key] = float(sigmoid(expected[group] - branch.needed(model, m), slope))
+    return out
+
+
+def weigh(model: VillageLike, branch: Branch, measures: list[Measure],
+          problems: np.ndarray | None = None,
+          turnout: tuple[np.ndarray, np.ndarray] | None = None) -> dict[str, float]:
+    """Each measure's reported weight times its chance of being won now
+    (``reported_problems`` x :func:`chances`), by key: the true value of taking it up,
+    which the first edition's mass-line branch knew exactly. ``problems`` and ``turnout``
+    may give ``reported_problems`` and ``branch.turnout`` when they are known already."""
+    scores = reported_problems(model) if problems is None else problems
+    chance = chances(model, branch, measures, turnout)
+    return {m.key: scores[m.problem] * chance[m.key] for m in measures}
 
 
 # --- the mass line as an information process ------------------------------------------
