@@ -36,7 +36,10 @@ def _old_quality(model: VillageModel) -> float:
     party = np.flatnonzero((s.role == PARTY) & s.present)
     if len(party) == 0:
         return 0.0
-    trust_h = s.household_mean(s.trust, s.present)
+    w = s.present.astype(float)
+    total = np.bincount(s.household, weights=s.trust * w, minlength=s.n_households)
+    count = np.bincount(s.household, weights=w, minlength=s.n_households)
+    trust_h = np.divide(total, count, out=np.zeros_like(total), where=count > 0)
     k = s.household[party]
     last = s.n_households - 1
     contact = (trust_h[np.maximum(k - 1, 0)] + trust_h[k]

@@ -390,7 +390,7 @@ class Branch:
     def persuade(self, model: VillageLike, assigned: np.ndarray) -> None:
         """A quota meeting still explains the war a little: the consciousness and trust of
         the members of the households assigned a quota close ``quota_meetings_persuade`` of
-        their gap to 1 (0.01 by default: "a little"; 0 is the first edition's branch that
+        their gap to 1 (by default "a little"; 0 is the first edition's branch that
         "merely assigns quotas", CY)."""
         s, x = model.village, model.p["quota_meetings_persuade"]
         told = assigned[s.household] & s.present

@@ -207,9 +207,8 @@ class VillageState:
         return self._kept("_households_present", lambda: self.household_present() > 0)
 
     def present_mean(self, values: np.ndarray) -> np.ndarray:
-        """Mean of a per-person array within each household over those present
-        (``household_mean(values, present)``, with the weights and counts kept); 0 for a
-        household no longer there."""
+        """Mean of a per-person array within each household over those present (the
+        weights and counts kept); 0 for a household no longer there."""
         tot = np.bincount(self.household, weights=values * self.present_weight(),
                           minlength=self.n_households)
         cnt = self.household_present()
@@ -222,13 +221,6 @@ class VillageState:
             sf[self.household[self.status == ARMY]] = True
             return sf
         return self._kept("_soldier_family", compute)
-
-    def household_mean(self, values: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
-        """Mean of a per-person array within each household (over ``mask`` if given)."""
-        w = np.ones(self.n) if mask is None else mask.astype(float)
-        tot = np.bincount(self.household, weights=values * w, minlength=self.n_households)
-        cnt = np.bincount(self.household, weights=w, minlength=self.n_households)
-        return np.divide(tot, cnt, out=np.zeros_like(tot), where=cnt > 0)
 
     def neighbour_mean(self, values: np.ndarray) -> np.ndarray:
         """Mean of ``values`` over each person's Moore neighbours (one sparse mat-vec);
