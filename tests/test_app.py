@@ -149,6 +149,17 @@ def test_reset_applies_the_preset_and_restarts() -> None:
     assert recruitment["data"][-1][1] == pytest.approx(100 * model.recruitment_rate)
 
 
+def assert_refused_and_going_on(rc, message: str) -> None:
+    """After one Step, a refused control shows ``message``; Reset is refused with the same
+    message and the village goes on with its last valid parameters."""
+    assert message in error_text(rc)
+    click(rc, "Reset")  # refused: the village goes on with its last valid parameters
+    assert message in error_text(rc)
+    assert week_text(rc) == "Week 1 of 104"
+    click(rc, "Step")
+    assert week_text(rc) == "Week 2 of 104"
+
+
 @pytest.mark.parametrize(("control", "value", "message"), [
     ("Poor households", 0.95, "share_hired + share_poor must be at most 1"),
     ("Seed", "abc", "seed must be a whole number >= 0; got 'abc'"),
@@ -167,12 +178,7 @@ def test_refused_controls_show_the_message_and_the_page_keeps_working(
         slider(rc, control).v_model = value
     else:
         type_into(rc, control, value)
-    assert message in error_text(rc)
-    click(rc, "Reset")  # refused: the village goes on with its last valid parameters
-    assert message in error_text(rc)
-    assert week_text(rc) == "Week 1 of 104"
-    click(rc, "Step")
-    assert week_text(rc) == "Week 2 of 104"
+    assert_refused_and_going_on(rc, message)
 
 
 def test_compare_steps_two_villages_together() -> None:
