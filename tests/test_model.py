@@ -190,6 +190,36 @@ def test_the_four_agent_types_exist_and_roles_match_after_a_welfare_first_run():
     assert all(isinstance(a, Villager) for a in model.person_agents)
 
 
+
+def _agents_seen(model: VillageModel) -> tuple[list, list]:
+    """Each person's agent class and cell coordinate (None off the grid), and each gentry
+    household's cell and share of power."""
+    people = [(type(a), None if a.cell is None else a.cell.coordinate)
+              for a in model.person_agents]
+    gentry = sorted((g.cell.coordinate, g.power_share) for g in model.agents_by_type[Gentry])
+    return people, gentry
+
+
+@pytest.mark.parametrize("seed", [1, 5])
+def test_a_grid_built_late_is_the_grid_kept_from_the_start(seed):
+    """The grid and its agents are built when first looked at (VillageModel.grid). Built at
+    week 0 and kept in step through promotions, expulsions and departures, or built only at
+    week 80, they are the same; and looking at them changes no result."""
+    params = {"branch_method": "welfare-first", "population": 200, "threat": True}
+    early, late = VillageModel(rng=seed, **params), VillageModel(rng=seed, **params)
+    _ = early.grid
+    for _ in range(80):
+        early.step()
+        late.step()
+    assert late._grid is None  # nobody looked
+    assert early.outcomes() == late.outcomes()
+    assert early.village.role.tolist() == late.village.role.tolist()
+    assert int((late.village.role != VILLAGER).sum()) > int(late.p["party_share"] * 200)
+    assert late.mobilized > 0
+    assert _agents_seen(early) == _agents_seen(late)
+    check_grid(late)
+    check_roles(late)
+
 def test_activists_emerge_in_welfare_first_villages():
     """Activists come forward in struggle: over ten seeds, most welfare-first villages have
     them, and more than quota-only villages, whose villagers struggle only of their own

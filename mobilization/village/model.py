@@ -161,19 +161,12 @@ class VillageModel(mesa.Model):
         self.quotas = QuotaBook()
         self.womens_association = False
 
-        with _collection_paused():  # tens of thousands of live objects, no garbage
-            self.grid = OrthogonalMooreGrid((s.side, s.side), capacity=1, torus=False,
-                                            random=self.random)
-            self.person_agents: list[Villager] = []
-            for i, (role, xy) in enumerate(zip(s.role.tolist(), s.cell_of.tolist(),
-                                               strict=True)):
-                agent = ROLE_CLASS[role](self, i)
-                agent.cell = self.grid[tuple(xy)]
-                self.person_agents.append(agent)
-        shares = self.rng.dirichlet(np.ones(p["n_gentry"])) if p["n_gentry"] else []
-        for xy, share in zip(s.gentry_cells.tolist(), shares, strict=True):
-            g = Gentry(self, float(share))
-            g.cell = self.grid[tuple(xy)]
+        # The gentry's shares of power are drawn here, in the stream's order; the grid and
+        # the agents on it are built when first looked at (``grid``).
+        self._gentry_shares = (self.rng.dirichlet(np.ones(p["n_gentry"])) if p["n_gentry"]
+                               else np.zeros(0))
+        self._grid: OrthogonalMooreGrid | None = None
+        self._person_agents: list[Villager] = []
 
         self._neighbours_gone = np.zeros(s.n)
         self.left_for = np.zeros(len(dynamics.REASONS))
@@ -192,6 +185,73 @@ class VillageModel(mesa.Model):
             | {k: (lambda m, k=k: m.report[k]) for k in OUTCOMES}
         )
         self.datacollector.collect(self)
+
+    # --- the grid and its agents --------------------------------------------------------
+    @property
+    def grid(self) -> OrthogonalMooreGrid:
+        """The village grid (Mesa's ``OrthogonalMooreGrid``) with an agent on each occupied
+        cell: a person present (``Villager``, ``Activist`` or ``PartyMember`` by role) or a
+        gentry household.
+
+        Agents are views on the village's arrays (agents.py): nothing in the week reads
+        them. So the grid and its agents are built when first looked at, from the arrays
+        as they stand, and kept in step from then on (``mobilize``, ``promote``). A village
+        run without being looked at (``simulate``, a district's villages) never builds
+        them: at 400 villagers that was about a fifth of a run's time. Built in week 0 or
+        week 100, the grid and agents are the same as if they had been kept from the start
+        (tests/test_model.py); building them draws no random number."""
+        if self._grid is None:
+            self._place_agents()
+        return self._grid
+
+    @property
+    def person_agents(self) -> list[Villager]:
+        """The agent of each person, by index (``grid``); one who left keeps his agent, off
+        the grid."""
+        if self._grid is None:
+            self._place_agents()
+        return self._person_agents
+
+    @property
+    def agents(self) -> Any:
+        """Mesa's set of all agents (``grid``: built when first looked at)."""
+        if self._grid is None:
+            self._place_agents()
+        return super().agents
+
+    @property
+    def agents_by_type(self) -> Any:
+        """Mesa's agents by type (``grid``: built when first looked at)."""
+        if self._grid is None:
+            self._place_agents()
+        return super().agents_by_type
+
+    @property
+    def agent_types(self) -> list[type]:
+        """The agent types on the grid (``grid``: built when first looked at)."""
+        if self._grid is None:
+            self._place_agents()
+        return super().agent_types
+
+    def _place_agents(self) -> None:
+        """Build the grid and put each person and gentry household on it, as the arrays
+        stand now."""
+        s = self.village
+        with _collection_paused():  # tens of thousands of live objects, no garbage
+            grid = OrthogonalMooreGrid((s.side, s.side), capacity=1, torus=False,
+                                       random=self.random)
+            agents = []
+            for i, (role, xy, status) in enumerate(zip(
+                    s.role.tolist(), s.cell_of.tolist(), s.status.tolist(), strict=True)):
+                agent = ROLE_CLASS[role](self, i)
+                if status == PRESENT:
+                    agent.cell = grid[tuple(xy)]
+                agents.append(agent)
+        for xy, share in zip(s.gentry_cells.tolist(), self._gentry_shares.tolist(),
+                             strict=True):
+            g = Gentry(self, float(share))
+            g.cell = grid[tuple(xy)]
+        self._grid, self._person_agents = grid, agents
 
     # --- public reads ----------------------------------------------------------------
     @property
@@ -317,25 +377,28 @@ class VillageModel(mesa.Model):
             self.left_for += reasons.sum(axis=0)
         s.leave(people, np.where(army, ARMY, SALVATION))
         s.week_left[people] = self.week
-        for i in people:
-            self.person_agents[int(i)].cell = None
+        if self._grid is not None:
+            for i in people:
+                self._person_agents[int(i)].cell = None
         self.quotas.deliver("recruits", float(np.count_nonzero(army)))
         gone = s.status != PRESENT
         self._neighbours_gone = s.neighbour_mean(gone)
 
     def promote(self, i: int, role: int) -> None:
-        """Give person ``i`` a new role; the agent on its cell is replaced by one of the
-        role's class (villager -> activist -> Party member)."""
-        s = self.village
-        s.role[i] = role
-        old = self.person_agents[i]
+        """Give person ``i`` a new role; once the grid is built (``grid``), the agent on his
+        cell is replaced by one of the role's class (villager -> activist -> Party
+        member)."""
+        self.village.role[i] = role
+        if self._grid is None:
+            return
+        old = self._person_agents[i]
         cell = old.cell
         old.cell = None
         old.remove()
         new = ROLE_CLASS[role](self, i)
         if cell is not None:
             new.cell = cell
-        self.person_agents[i] = new
+        self._person_agents[i] = new
 
     def admit_to_party(self, i: int, bad_element: bool) -> None:
         s, p = self.village, self.p
