@@ -27,7 +27,6 @@ from .population import (
     ACTIVIST,
     NOMINAL,
     PARTY,
-    PRESENT,
     VILLAGER,
     clip01,
 )
@@ -183,8 +182,9 @@ class Branch:
 
     def _choose(self, model: VillageLike
                 ) -> tuple[Measure | None, tuple[np.ndarray, np.ndarray] | None]:
-        """``choose_measure``, and the turnout the choice was weighed with where it was
-        (``mass_line.choose``; None otherwise), which the struggle that follows shares:
+        """``choose_measure``, and the turnout the choice was weighed with
+        (``mass_line.choose``) or judged with (``mass_line.judge``, where there was a
+        choice), None where neither needed it. The struggle that follows shares it:
         choosing changes nothing in the village."""
         open_ = self.open_measures()
         if not open_:
@@ -199,6 +199,9 @@ class Branch:
                 measure = open_[int(model.rng.integers(len(open_)))]
         else:
             measure, truth, turnout = mass_line.choose(model, self, open_)
+        if truth is None and len(open_) > 1:  # judge weighs the choice with turnout now
+            turnout = self.turnout(model) if turnout is None else turnout
+            truth = mass_line.weigh(model, self, open_, turnout=turnout)
         mass_line.judge(model, self, open_, measure, truth)
         return measure, turnout
 
@@ -332,7 +335,7 @@ class Branch:
         s.membership[took_part & s.working_age] = ACTIVE
         emerging = took_part & (s.role == VILLAGER) & (
             s.consciousness >= p["activist_consciousness"]) & (s.trust >= p["activist_trust"])
-        chosen = np.flatnonzero(emerging & (model.rng.random(s.n) < p["activist_chance"]))
+        chosen = (emerging & (model.rng.random(s.n) < p["activist_chance"])).nonzero()[0]
         for i in chosen:
             model.promote(int(i), ACTIVIST)
 
@@ -402,7 +405,7 @@ class Branch:
         due = math.ceil(book.outstanding("recruits") - 1e-9)
         if due <= 0:
             return
-        pool = np.flatnonzero((s.status == PRESENT) & s.military_age & (s.role != PARTY))
+        pool = (s.adults() & ~s.female & (s.role != PARTY)).nonzero()[0]
         if len(pool) == 0:
             return
         named = rng.choice(pool, size=min(len(pool), p["press_named_per_recruit"] * due),
@@ -443,7 +446,7 @@ class Branch:
         s, rng = model.village, model.rng
         if rng.random() >= model.p["party_drive_chance"]:
             return
-        pool = np.flatnonzero(s.adults() & (s.role == VILLAGER))
+        pool = (s.adults() & (s.role == VILLAGER)).nonzero()[0]
         if len(pool) == 0:
             return
         i = int(pool[rng.integers(len(pool))])
@@ -466,6 +469,6 @@ class Branch:
         s = model.village
         if model.week - self.last_win_week <= model.p["organization_idle_weeks"]:
             return
-        active = np.flatnonzero(s.membership == ACTIVE)
+        active = (s.membership == ACTIVE).nonzero()[0]
         lapse = active[model.rng.random(len(active)) < model.p["organization_lapse"]]
         s.membership[lapse] = NOMINAL

@@ -21,7 +21,6 @@ from .population import (
     LEVY,
     MIDDLE,
     N_STANCES,
-    PRESENT,
     VILLAGER,
     VillageState,
     clip01,
@@ -239,15 +238,16 @@ def mobilization_draws(
     the household's spare labour, a household lets at most one member go in a week (it
     decides again with the hands it has left), and men choose the army by ``labour.army``.
     """
-    eligible = (state.status == PRESENT) & state.working_age
+    eligible = state.adults()
     p = hazard / (1.0 + np.exp(-slope * (ready - threshold)))
     if not womens_association:
         p[state.female] *= women_without_association
     if labour is not None:
         p *= labour.spare
-    go = np.flatnonzero(eligible & (rng.random(state.n) < p))
+    go = (eligible & (rng.random(state.n) < p)).nonzero()[0]
     if labour is not None:
-        go = go[np.unique(state.household[go], return_index=True)[1]]  # one per household
+        if len(go) > 1:
+            go = go[np.unique(state.household[go], return_index=True)[1]]  # one per household
         return go, ~state.female[go] & (rng.random(len(go)) < labour.army[go])
     army = ~state.female[go] & (rng.random(len(go)) < army_share_men)
     return go, army

@@ -131,7 +131,7 @@ def members(model: VillageLike) -> np.ndarray:
     group = _group(model)
     if group is not None and group.size > 0:
         mask &= group.in_group
-    return np.flatnonzero(mask)
+    return mask.nonzero()[0]
 
 
 def _contact(s: VillageState, people: np.ndarray, link: np.ndarray | None) -> np.ndarray:
@@ -212,7 +212,7 @@ def vigilance(model: VillageLike) -> float:
         return 0.0
     discipline = np.count_nonzero(~s.bad_element[group]) / len(group)
     bearings = float(s.consciousness[group].mean())
-    return float(np.mean([discipline, bearings]))
+    return (discipline + bearings) / 2.0
 
 
 # --- in struggle, week by week, at meetings ---------------------------------------------

@@ -105,7 +105,8 @@ class VillageState:
         """Persons still in the village (a read-only mask). It is read dozens of times a
         week, so it is kept until someone leaves (:meth:`leave`, the only writer of
         ``status``, which is read-only otherwise so that no write can bypass it)."""
-        return self._kept("_present", lambda: self.status == PRESENT)
+        kept = self.__dict__.get("_present")  # _kept's lookup inline: the hottest read
+        return kept if kept is not None else self._keep("_present", self.status == PRESENT)
 
     def leave(self, people: np.ndarray, status: np.ndarray | int) -> None:
         """``people`` leave the village with ``status`` (ARMY or SALVATION)."""
@@ -124,7 +125,9 @@ class VillageState:
     def adults(self) -> np.ndarray:
         """Working-age villagers present: who can take part in struggles and leave (a
         read-only mask, kept as :attr:`present` is)."""
-        return self._kept("_adults", lambda: self.present & self.working_age)
+        kept = self.__dict__.get("_adults")
+        return kept if kept is not None else self._keep("_adults",
+                                                          self.present & self.working_age)
 
     def n_adults(self) -> int:
         """Number of working-age villagers present (at least 1, as a denominator)."""
@@ -150,7 +153,7 @@ class VillageState:
 
     def bad_elements_present(self) -> np.ndarray:
         """Indices of Party members in the village who joined with ulterior motives."""
-        return np.flatnonzero((self.role == PARTY) & self.bad_element & self.present)
+        return ((self.role == PARTY) & self.bad_element & self.present).nonzero()[0]
 
     def tied_to(self, people: np.ndarray) -> np.ndarray:
         """Mask of persons tied to ``people``: members of their own and the two adjacent
@@ -173,11 +176,13 @@ class VillageState:
         """``compute()`` kept, read-only, until someone leaves (:meth:`leave`): for what
         depends only on who is present, read several times a week."""
         cached = self.__dict__.get(name)
-        if cached is None:
-            cached = compute()
-            cached.flags.writeable = False
-            self.__dict__[name] = cached
-        return cached
+        return cached if cached is not None else self._keep(name, compute())
+
+    def _keep(self, name: str, value: np.ndarray) -> np.ndarray:
+        """Keep ``value`` as ``name``, read-only, until someone leaves."""
+        value.flags.writeable = False
+        self.__dict__[name] = value
+        return value
 
     def labour(self) -> np.ndarray:
         """(H,) each household's labour: its working-age members present (read-only, kept

@@ -130,7 +130,7 @@ class Reliance:
             self.reached = np.zeros(s.n, dtype=bool)
         self.worked_by.fill(-1)
         self.assignments += 1
-        w, t = neighbour_pairs(s, np.flatnonzero(workers(s, stance)))
+        w, t = neighbour_pairs(s, workers(s, stance).nonzero()[0])
         keep = targets(s, stance)[t]
         w, t = w[keep], t[keep]
         key = model.rng.random(len(w))
@@ -150,7 +150,7 @@ class Reliance:
         and his trust ``reliance_trust`` times the same factors (``c_w``: the worker's
         consciousness; ``f``: the worked-on person's fear). Pairs where either has left
         the village lapse first."""
-        on = np.flatnonzero(self.worked_by >= 0)
+        on = (self.worked_by >= 0).nonzero()[0]
         if not len(on):
             return
         by = self.worked_by[on]
