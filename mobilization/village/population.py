@@ -227,6 +227,17 @@ class VillageState:
             return sf
         return self._kept("_soldier_family", compute)
 
+    def pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every (person, Moore neighbour) pair of the village, by person and then in the
+        adjacency's order: its rows in coordinate form (built once; the grid never
+        changes)."""
+        kept = self.__dict__.get("_pairs")
+        if kept is None:
+            adj = self.adjacency
+            rows = np.repeat(np.arange(self.n), np.diff(adj.indptr))
+            kept = self.__dict__["_pairs"] = (rows, adj.indices.astype(np.int64))
+        return kept
+
     def neighbour_mean(self, values: np.ndarray) -> np.ndarray:
         """Mean of ``values`` over each person's Moore neighbours (one sparse mat-vec);
         0 for a person with no neighbours."""

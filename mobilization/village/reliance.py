@@ -58,14 +58,11 @@ def targets(state: VillageState, stance: np.ndarray) -> np.ndarray:
 
 
 def neighbour_pairs(state: VillageState, who: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Every (person, Moore neighbour) pair for the persons ``who`` (indices), read off
-    the adjacency's CSR rows in one go."""
-    adj = state.adjacency
-    start = adj.indptr[who]
-    size = adj.indptr[who + 1] - start
-    rows = np.repeat(who, size)
-    offset = np.arange(int(size.sum())) - np.repeat(np.cumsum(size) - size, size)
-    return rows, adj.indices[np.repeat(start, size) + offset]
+    """Every (person, Moore neighbour) pair for the persons of the mask ``who``, by person
+    and then in the adjacency's order (``VillageState.pairs``, filtered)."""
+    rows, cols = state.pairs()
+    keep = who[rows]
+    return rows[keep], cols[keep]
 
 
 def match(w: np.ndarray, t: np.ndarray, key: np.ndarray, capacity: np.ndarray,
@@ -130,7 +127,7 @@ class Reliance:
             self.reached = np.zeros(s.n, dtype=bool)
         self.worked_by.fill(-1)
         self.assignments += 1
-        w, t = neighbour_pairs(s, workers(s, stance).nonzero()[0])
+        w, t = neighbour_pairs(s, workers(s, stance))
         keep = targets(s, stance)[t]
         w, t = w[keep], t[keep]
         key = model.rng.random(len(w))
