@@ -35,6 +35,8 @@ ALLOWED: dict[str, dict[str, str]] = {
     "leading_group.py": {
         "3.0": "the mean of three households' trust: an average, not a weight",
         "4.0": "the mean of Dimitrov's four criteria: an average, not a weight",
+        "2.0": "the mean of two criteria (vigilance: discipline and bearings): an average, "
+               "not a weight",
     },
     "mass_line.py": {
         "2": "the two halves of a run's choices (early and late); the sd^2 / 2 that gives a "

@@ -127,11 +127,13 @@ class Branch:
         self.meetings += 1
         if self.crowded(model):
             return "crowded"
-        if model.p["organizing_rate"] > 0 and model.p["organization"]:
-            self.organize(model)
+        with leading_group.steady(model):  # organizing and choosing change no score
+            if model.p["organizing_rate"] > 0 and model.p["organization"]:
+                self.organize(model)
+            if vital:
+                measure, turnout = self._choose(model)
         if vital:
             self.vital_meetings += 1
-            measure, turnout = self._choose(model)
             if measure is not None:
                 self.campaign(model, measure, turnout=turnout)
             self.admit_activists(model)

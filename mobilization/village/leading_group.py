@@ -24,7 +24,9 @@ renew the group from outside, are here too (:func:`admit_activists`,
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
@@ -81,6 +83,9 @@ class LeadingGroup:
     """The branch head, the group's nucleus (-1: none); renewal never replaces him."""
     replaced: int = 0
     """Members replaced by better ones (not counting vacancies filled)."""
+    held: tuple[np.ndarray, np.ndarray] | bool = field(default=False, repr=False, compare=False)
+    """Inside :func:`steady`: True, then its members and their contact with the masses
+    once worked out; False outside."""
 
 
 class _Branch(Protocol):
@@ -134,6 +139,38 @@ def members(model: VillageLike) -> np.ndarray:
     return mask.nonzero()[0]
 
 
+@contextmanager
+def steady(model: VillageLike) -> Iterator[None]:
+    """A stretch of a meeting in which nothing the group's scores depend on changes (who is
+    in it, their devotion, bearings and discipline, their links and the trust of the
+    households around them): the branch organizes and chooses its item. Its members and
+    their contact with the masses are worked out once for the stretch, however often
+    :func:`quality`, :func:`reach` and :func:`criteria` are read in it."""
+    group = _group(model)
+    if group is None:
+        yield
+        return
+    group.held = True
+    try:
+        yield
+    finally:
+        group.held = False
+
+
+def _members_contact(model: VillageLike) -> tuple[np.ndarray, np.ndarray]:
+    """The group's members (:func:`members`) and their contact criterion (:func:`_contact`),
+    kept within :func:`steady`."""
+    group = _group(model)
+    held = False if group is None else group.held
+    if held is not True and held is not False:
+        return held
+    people = members(model)
+    contact = _contact(model.village, people, _link(model))
+    if held is True:
+        group.held = (people, contact)
+    return people, contact
+
+
 def _contact(s: VillageState, people: np.ndarray, link: np.ndarray | None) -> np.ndarray:
     """The contact criterion of ``people``: own link with the masses (if kept) times the mean
     trust in the Party of his own and the two adjacent households."""
@@ -147,16 +184,21 @@ def _contact(s: VillageState, people: np.ndarray, link: np.ndarray | None) -> np
     return contact
 
 
-def _scores(s: VillageState, people: np.ndarray, link: np.ndarray | None) -> np.ndarray:
-    """``scores`` for ``people`` of village state ``s``."""
-    return np.column_stack([s.commitment[people], _contact(s, people, link),
+def _scores(s: VillageState, people: np.ndarray, link: np.ndarray | None,
+            contact: np.ndarray | None = None) -> np.ndarray:
+    """``scores`` for ``people`` of village state ``s`` (``contact``: their contact
+    criterion, when known)."""
+    contact = _contact(s, people, link) if contact is None else contact
+    return np.column_stack([s.commitment[people], contact,
                             s.consciousness[people], (~s.bad_element[people]).astype(float)])
 
 
-def _quality(s: VillageState, people: np.ndarray, link: np.ndarray | None) -> np.ndarray:
+def _quality(s: VillageState, people: np.ndarray, link: np.ndarray | None,
+             contact: np.ndarray | None = None) -> np.ndarray:
     """Each of ``people``'s mean on the four criteria (the rows of ``_scores`` averaged,
-    without building the table)."""
-    return (s.commitment[people] + _contact(s, people, link) + s.consciousness[people]
+    without building the table; ``contact`` as for ``_scores``)."""
+    contact = _contact(s, people, link) if contact is None else contact
+    return (s.commitment[people] + contact + s.consciousness[people]
             + (~s.bad_element[people]).astype(float)) / 4.0
 
 
@@ -172,7 +214,8 @@ def scores(model: VillageLike, group: np.ndarray | None = None) -> np.ndarray:
 
 def criteria(model: VillageLike) -> Criteria:
     """Each criterion's mean over the leading group."""
-    score = scores(model)
+    group, contact = _members_contact(model)
+    score = _scores(model.village, group, None, contact)
     if len(score) == 0:
         return NO_GROUP
     return Criteria(*(float(x) for x in score.mean(axis=0)))
@@ -181,10 +224,10 @@ def criteria(model: VillageLike) -> Criteria:
 def quality(model: VillageLike) -> float:
     """Mean quality of the leading group on the four criteria (0 without a group): each
     member's mean score, averaged over the group."""
-    group = members(model)
+    group, contact = _members_contact(model)
     if len(group) == 0:
         return 0.0
-    return float(_quality(model.village, group, _link(model)).mean())
+    return float(_quality(model.village, group, None, contact).sum()) / len(group)  # the mean
 
 
 def reach(model: VillageLike) -> np.ndarray:
@@ -193,11 +236,11 @@ def reach(model: VillageLike) -> np.ndarray:
     leading group "should link itself closely with the masses taking part in the
     movement"."""
     s = model.village
-    group = members(model)
+    group, contact = _members_contact(model)
     best = np.zeros(s.n_households)
     if len(group) == 0:
         return best[s.household]
-    np.maximum.at(best, s.household[group], _quality(s, group, _link(model)))
+    np.maximum.at(best, s.household[group], _quality(s, group, None, contact))
     h = np.arange(s.n_households)
     tied = np.maximum(np.maximum(best[np.maximum(h - 1, 0)], best),
                       best[np.minimum(h + 1, s.n_households - 1)])

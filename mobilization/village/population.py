@@ -27,7 +27,7 @@ PRESENT, ARMY, SALVATION = 0, 1, 2
 NONE, NOMINAL, ACTIVE = 0, 1, 2
 
 KEPT = ("_present", "_adults", "_present_weight", "_household_present", "_households_present",
-        "_soldier_family", "_labour", "_women_labour")
+        "_household_count", "_soldier_family", "_labour", "_women_labour")
 """What VillageState keeps until someone leaves (VillageState._kept)."""
 
 # Roles on the grid.
@@ -216,8 +216,9 @@ class VillageState:
         weights and counts kept); 0 for a household no longer there."""
         tot = np.bincount(self.household, weights=values * self.present_weight(),
                           minlength=self.n_households)
-        cnt = self.household_present()
-        return np.divide(tot, cnt, out=np.zeros_like(tot), where=cnt > 0)
+        # A household no longer there sums to 0 over nobody: 0 / 1.
+        return tot / self._kept("_household_count",
+                                lambda: np.maximum(self.household_present(), 1.0))
 
     def soldier_family(self) -> np.ndarray:
         """Households with a member in the army."""
