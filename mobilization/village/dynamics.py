@@ -198,7 +198,10 @@ def labour_choice(state: VillageState, gov: VillageGovernment, p: dict[str, Any]
     his hands keeps him in salvation work nearby."""
     if not p["household_labour"]:
         return None
-    spare = household_spare(state, gov, p)[state.household]
+    spare = state.kept_while(  # the same until someone leaves or the care changes
+        "_person_spare",
+        (gov.soldier_family_care, p["care_labour"], p["labour_need"], p["labour_slack"]),
+        lambda: household_spare(state, gov, p)[state.household])
     army = p["army_base"] + p["army_consciousness"] * state.consciousness
     if threat is not None and p["threat"]:
         army += p["army_invader"] * threat.invader_grievance

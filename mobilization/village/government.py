@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .population import ARMY, MIDDLE, VillageState
+from .population import MIDDLE, VillageState
 
 
 @dataclass
@@ -54,23 +54,26 @@ class VillageGovernment:
 
         A gentry-held government shifts levies onto the poor, hired labourers and soldiers'
         families ("set good examples"); soldiers' families are spared once preferential
-        treatment is won; an elected government shifts nothing.
+        treatment is won; an elected government shifts nothing. Read several times a week,
+        it is kept (read-only) until someone leaves or one of these changes.
         """
-        mult = np.ones(state.n_households)
-        if self.gentry_rule:
-            poor = state.hh_class != MIDDLE
-            sf = state.soldier_family()
-            if self.soldier_family_care:
-                sf = np.zeros_like(sf)
-            mult += levy_shift * (poor | sf)
-            mult += levy_shift * sf  # soldiers' families are made to "set good examples"
-        return mult
+        def compute() -> np.ndarray:
+            mult = np.ones(state.n_households)
+            if self.gentry_rule:
+                poor = state.hh_class != MIDDLE
+                sf = state.soldier_family()
+                if self.soldier_family_care:
+                    sf = np.zeros_like(sf)
+                mult += levy_shift * (poor | sf)
+                mult += levy_shift * sf  # soldiers' families are made to "set good examples"
+            return mult
+        return state.kept_while("_levy_multiplier",
+                                (self.gentry_rule, self.soldier_family_care, levy_shift), compute)
 
     def soldier_families_burdened(self, state: VillageState) -> bool:
         """Whether villagers see soldiers' families carrying shifted burdens."""
         return self.gentry_rule and not self.soldier_family_care and bool(
-            (state.status == ARMY).any()
-        )
+            state.soldier_family().any())  # a household with a member in the army
 
     def weekly(self) -> None:
         """Gentry who keep the government slowly regain what struggles took from them."""

@@ -27,7 +27,8 @@ PRESENT, ARMY, SALVATION = 0, 1, 2
 NONE, NOMINAL, ACTIVE = 0, 1, 2
 
 KEPT = ("_present", "_adults", "_present_weight", "_household_present", "_households_present",
-        "_household_count", "_soldier_family", "_labour", "_women_labour")
+        "_household_count", "_soldier_family", "_labour", "_women_labour", "_levy_multiplier",
+        "_person_spare")
 """What VillageState keeps until someone leaves (VillageState._kept)."""
 
 # Roles on the grid.
@@ -177,6 +178,18 @@ class VillageState:
         depends only on who is present, read several times a week."""
         cached = self.__dict__.get(name)
         return cached if cached is not None else self._keep(name, compute())
+
+    def kept_while(self, name: str, key: tuple, compute: Callable[[], np.ndarray]
+                   ) -> np.ndarray:
+        """``compute()`` kept, read-only, until someone leaves or ``key`` (what else it
+        depends on) changes: for what depends on who is present and on a few flags and
+        parameters. ``name`` must be one of ``KEPT``."""
+        kept = self.__dict__.get(name)
+        if kept is None or kept[0] != key:
+            value = compute()
+            value.flags.writeable = False
+            kept = self.__dict__[name] = (key, value)
+        return kept[1]
 
     def _keep(self, name: str, value: np.ndarray) -> np.ndarray:
         """Keep ``value`` as ``name``, read-only, until someone leaves."""
