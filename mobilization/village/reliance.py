@@ -88,7 +88,7 @@ def match(w: np.ndarray, t: np.ndarray, key: np.ndarray, capacity: np.ndarray,
         rank = index - np.maximum.accumulate(np.where(_heads(tw), index, 0))
         taken = turn[rank < capacity[tw]]
         worked_by[t[taken]] = w[taken]
-        np.subtract.at(capacity, w[taken], 1)
+        capacity -= np.bincount(w[taken], minlength=len(capacity))  # a worker may take several
 
 
 def _heads(sorted_ids: np.ndarray) -> np.ndarray:
