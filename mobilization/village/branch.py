@@ -398,7 +398,7 @@ class Branch:
         their gap to 1 (by default "a little"; 0 is the first edition's branch that
         "merely assigns quotas", CY)."""
         s, x = model.village, model.p["quota_meetings_persuade"]
-        told = assigned[s.household] & s.present
+        told = (assigned[s.household] & s.present).nonzero()[0]
         s.consciousness[told] += x * (1.0 - s.consciousness[told])
         s.trust[told] += x * (1.0 - s.trust[told])
 
@@ -407,7 +407,8 @@ class Branch:
         due = math.ceil(book.outstanding("recruits") - 1e-9)
         if due <= 0:
             return
-        pool = (s.adults() & ~s.female & (s.role != PARTY)).nonzero()[0]
+        men = s._kept("_adult_men", lambda: s.adults() & ~s.female)
+        pool = (men & (s.role != PARTY)).nonzero()[0]
         if len(pool) == 0:
             return
         named = rng.choice(pool, size=min(len(pool), p["press_named_per_recruit"] * due),

@@ -79,23 +79,37 @@ def sources(model: Any, households_present: np.ndarray | None = None
     s, p = model.village, model.p
     if households_present is None:
         households_present = s.households_present()
-    present_h = households_present.astype(float)
-    if p["household_labour"] and len(s.land):
-        grain = s.land * s.labour()
-    else:
-        grain = np.array([0.0, p["land_poor"], p["land_middle"]])[s.hh_class] * present_h
+    labour = bool(p["household_labour"] and len(s.land))
+    land = (p["land_poor"], p["land_middle"])
+
+    def harvest() -> np.ndarray:  # unraided: land is fixed, labour kept
+        if labour:
+            return s.land * s.labour()
+        return (np.array([0.0, *land])[s.hh_class]
+                * households_present.astype(float))
+
+    grain = s.kept_while("_harvest", (labour, land), harvest)
     threat = getattr(model, "threat", None)
     if p["threat"] and threat is not None:
         grain = grain * clip01(1.0 - p["grain_raid_weight"] * threat.raid_loss)
-    cash = np.array([p["bond_cash_hired"], p["bond_cash_poor"], p["bond_cash_middle"]])
-    bonds = cash[s.hh_class]
     branch = getattr(model, "branch", None)
-    if branch is not None and "cooperative" in branch.won:
-        bonds = bonds + p["bond_cash_cooperative"]
-    women = s.women_labour()
+    cooperative = branch is not None and "cooperative" in branch.won
+    cash = (p["bond_cash_hired"], p["bond_cash_poor"], p["bond_cash_middle"])
+
+    def bonds() -> np.ndarray:
+        by_class = np.array(cash)[s.hh_class]
+        if cooperative:
+            by_class = by_class + p["bond_cash_cooperative"]
+        return np.minimum(by_class, 1.0) * households_present.astype(float)
+
     work = p["shoe_work_association"] if model.womens_association else p["shoe_work"]
-    return {"grain": grain, "bonds": np.minimum(bonds, 1.0) * present_h,
-            "shoes": np.minimum(women * work, 1.0)}
+    # Cash and women's work change only when someone leaves or the co-operative, the
+    # women's association or a parameter does: kept.
+    return {"grain": grain,
+            "bonds": s.kept_while("_bond_cash", (cash, cooperative,
+                                                 p["bond_cash_cooperative"]), bonds),
+            "shoes": s.kept_while("_shoe_work", (work,), lambda: np.minimum(
+                s.women_labour() * work, 1.0))}
 
 
 def capacity(model: Any, src: dict[str, np.ndarray] | None = None) -> dict[str, float]:
@@ -107,12 +121,17 @@ def capacity(model: Any, src: dict[str, np.ndarray] | None = None) -> dict[str, 
     households_present = s.households_present()
     src = sources(model, households_present) if src is None else src
     n_present = max(int(np.count_nonzero(households_present)), 1)
-    if p["household_labour"] and len(s.land):
-        full_labour = np.bincount(s.household, weights=s.working_age,
-                                  minlength=s.n_households)
-        full = float(np.dot(s.land, full_labour))
-    else:
-        full = float(np.array([0.0, p["land_poor"], p["land_middle"]])[s.hh_class].sum())
+    labour = bool(p["household_labour"] and len(s.land))
+    land = (p["land_poor"], p["land_middle"])
+
+    def fully_worked() -> np.ndarray:  # land and working age are fixed for the run
+        if labour:
+            full_labour = np.bincount(s.household, weights=s.working_age,
+                                      minlength=s.n_households)
+            return np.array(np.dot(s.land, full_labour))
+        return np.array(np.array([0.0, *land])[s.hh_class].sum())
+
+    full = float(s.kept_while("_fully_worked", (labour, land), fully_worked))
     grain = 0.0 if full <= 0 else min(float(src["grain"].sum()) / full, 1.0)
     return {"grain": grain,
             "bonds": min(float(src["bonds"].sum()) / n_present, 1.0),
