@@ -50,8 +50,10 @@ def grievance_target(state: VillageState, burden_h: np.ndarray, p: dict[str, Any
                      ) -> np.ndarray:
     """The grievance a household's burden produces: none below ``grievance_burden_floor``
     of income (a quarter), full ``grievance_burden_span`` above it (three quarters)."""
-    return clip01((burden_h[state.household] - p["grievance_burden_floor"])
-                  / p["grievance_burden_span"])
+    target = burden_h[state.household]  # a new array: worked in place
+    target -= p["grievance_burden_floor"]
+    target /= p["grievance_burden_span"]
+    return clip01(target, out=target)
 
 
 def update_grievance(state: VillageState, burden_h: np.ndarray, p: dict[str, Any]) -> None:
@@ -64,8 +66,9 @@ def organized_around(state: VillageState, p: dict[str, Any]) -> np.ndarray:
     """Share of a person's neighbours (and self) who are organized: active members,
     activists or Party members present in the village."""
     organized = state.organized()
-    return (p["organized_neighbours"] * state.neighbour_mean(organized)
-            + p["organized_self"] * organized)
+    around = p["organized_neighbours"] * state.neighbour_mean(organized)
+    around += p["organized_self"] * organized
+    return around
 
 
 def fear_target(state: VillageState, gov: VillageGovernment, organized: np.ndarray,
