@@ -7,6 +7,7 @@ weight and rate is a parameter (``p``, the resolved parameter dict; ``behaviour.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -32,18 +33,27 @@ if TYPE_CHECKING:
 
 def total_burden(state: VillageState, gov: VillageGovernment, levy_shift: float) -> np.ndarray:
     """Each household's burden this week: rent, interest, (shifted) levies, prices and recent
-    quota assessments, as a share of its income."""
+    quota assessments, as a share of its income. All but the assessments is kept until
+    someone leaves or the burdens (a measure won, a decree clawed back) or the levy
+    multiplier's inputs change: it is keyed on the burdens' bytes."""
     b = state.burden
-    levy = b[:, LEVY] * gov.levy_multiplier(state, levy_shift)
-    return b.sum(axis=1) - b[:, LEVY] + levy + state.assessed
+
+    def fixed() -> np.ndarray:
+        levy = b[:, LEVY] * gov.levy_multiplier(state, levy_shift)
+        return b.sum(axis=1) - b[:, LEVY] + levy
+
+    key = (b.tobytes(), gov.gentry_rule, gov.soldier_family_care, levy_shift)
+    return state.kept_while("_fixed_burden", key, fixed) + state.assessed
 
 
 def grievance_target(state: VillageState, burden_h: np.ndarray, p: dict[str, Any]
                      ) -> np.ndarray:
     """The grievance a household's burden produces: none below ``grievance_burden_floor``
     of income (a quarter), full ``grievance_burden_span`` above it (three quarters)."""
-    return clip01((burden_h[state.household] - p["grievance_burden_floor"])
-                  / p["grievance_burden_span"])
+    target = burden_h[state.household]  # a new array: worked in place
+    target -= p["grievance_burden_floor"]
+    target /= p["grievance_burden_span"]
+    return clip01(target, out=target)
 
 
 def update_grievance(state: VillageState, burden_h: np.ndarray, p: dict[str, Any]) -> None:
@@ -56,17 +66,21 @@ def organized_around(state: VillageState, p: dict[str, Any]) -> np.ndarray:
     """Share of a person's neighbours (and self) who are organized: active members,
     activists or Party members present in the village."""
     organized = state.organized()
-    return (p["organized_neighbours"] * state.neighbour_mean(organized)
-            + p["organized_self"] * organized)
+    around = p["organized_neighbours"] * state.neighbour_mean(organized)
+    around += p["organized_self"] * organized
+    return around
 
 
 def fear_target(state: VillageState, gov: VillageGovernment, organized: np.ndarray,
                 p: dict[str, Any]) -> np.ndarray:
     """The fear gentry power instils: more in poor households, less among the organized."""
-    exposed = p["fear_exposure_middle"] + p["fear_exposure_poor"] * (
-        state.hh_class[state.household] != MIDDLE)
-    return clip01(gov.effective_power() * exposed
-                  * (1.0 - p["fear_organized_protection"] * organized))
+    exposed = state.kept_while(  # classes never change: kept while the parameters stay
+        "_fear_exposed", (p["fear_exposure_middle"], p["fear_exposure_poor"]),
+        lambda: p["fear_exposure_middle"] + p["fear_exposure_poor"] * (
+            state.hh_class[state.household] != MIDDLE))
+    target = gov.effective_power() * exposed
+    target *= 1.0 - p["fear_organized_protection"] * organized
+    return clip01(target, out=target)
 
 
 def update_fear(state: VillageState, gov: VillageGovernment, organized: np.ndarray,
@@ -106,13 +120,11 @@ def readiness(
     membership and the example of neighbours who went, less fear, plus how soldiers'
     families are treated (design mechanism 10), plus grievance against the invader less
     fear of him when ``threat`` is on (``threat.py``; nothing is added when it is off)."""
-    r = (
-        p["readiness_consciousness"] * state.consciousness
-        + p["readiness_trust"] * state.trust
-        + p["readiness_active_member"] * (state.membership == ACTIVE)
-        + p["readiness_neighbours_gone"] * neighbours_gone
-        - p["readiness_fear"] * state.fear
-    )
+    r = p["readiness_consciousness"] * state.consciousness
+    r += p["readiness_trust"] * state.trust
+    r += p["readiness_active_member"] * (state.membership == ACTIVE)
+    r += p["readiness_neighbours_gone"] * neighbours_gone
+    r -= p["readiness_fear"] * state.fear
     if gov.soldier_family_care:
         r += p["readiness_soldier_care"]
     elif gov.soldier_families_burdened(state):
@@ -183,8 +195,15 @@ class LabourChoice:
 
     spare: np.ndarray
     """(n,) factor on each person's chance of leaving: the household's spare labour."""
-    army: np.ndarray
-    """(n,) chance that a man who leaves joins the army rather than salvation work."""
+    army_of: Callable[[Any], np.ndarray]
+    """Chance that each of the given men (an index) who leave joins the army rather than
+    salvation work, from attitudes as they stand when asked: worked out at the draw for
+    those who go only."""
+
+    @property
+    def army(self) -> np.ndarray:
+        """(n,) chance that a man who leaves joins the army rather than salvation work."""
+        return self.army_of(slice(None))
 
 
 def labour_choice(state: VillageState, gov: VillageGovernment, p: dict[str, Any],
@@ -202,20 +221,29 @@ def labour_choice(state: VillageState, gov: VillageGovernment, p: dict[str, Any]
         "_person_spare",
         (gov.soldier_family_care, p["care_labour"], p["labour_need"], p["labour_slack"]),
         lambda: household_spare(state, gov, p)[state.household])
-    army = p["army_base"] + p["army_consciousness"] * state.consciousness
-    if threat is not None and p["threat"]:
-        army += p["army_invader"] * threat.invader_grievance
-    army -= p["army_labour"] * (1.0 - spare)
-    return LabourChoice(spare, clip01(army, out=army))
+    invader = threat is not None and p["threat"]
+
+    def army_of(people: Any) -> np.ndarray:
+        army = p["army_base"] + p["army_consciousness"] * state.consciousness[people]
+        if invader:
+            army += p["army_invader"] * threat.invader_grievance[people]
+        army -= p["army_labour"] * (1.0 - spare[people])
+        return clip01(army, out=army)
+    return LabourChoice(spare, army_of)
 
 
 def stance(state: VillageState, p: dict[str, Any]) -> np.ndarray:
     """Active / intermediate / backward (Mao 1943), as bands of consciousness net of fear,
     combined with trust in the leadership."""
-    level = (p["stance_consciousness"] * state.consciousness + p["stance_trust"] * state.trust
-             - p["stance_fear"] * state.fear)
-    return np.where(level >= p["stance_active_cutoff"], ACTIVE_STANCE,
-                    np.where(level < p["stance_backward_cutoff"], BACKWARD, INTERMEDIATE))
+    level = p["stance_consciousness"] * state.consciousness
+    level += p["stance_trust"] * state.trust
+    level -= p["stance_fear"] * state.fear
+    # How many of the cutoffs a level reaches is its stance (BACKWARD, INTERMEDIATE,
+    # ACTIVE_STANCE = 0, 1, 2); a backward cutoff above the active one counts as the
+    # active one, as the active test comes first.
+    active = p["stance_active_cutoff"]
+    cutoffs = np.array((min(p["stance_backward_cutoff"], active), active))
+    return cutoffs.searchsorted(level, side="right")
 
 
 def mobilization_draws(
@@ -242,16 +270,23 @@ def mobilization_draws(
     decides again with the hands it has left), and men choose the army by ``labour.army``.
     """
     eligible = state.adults()
-    p = hazard / (1.0 + np.exp(-slope * (ready - threshold)))
-    if not womens_association:
-        p[state.female] *= women_without_association
+    p = ready - threshold  # hazard / (1 + exp(-slope (ready - threshold))), in place
+    np.multiply(-slope, p, out=p)
+    np.exp(p, out=p)
+    np.add(1.0, p, out=p)
+    np.divide(hazard, p, out=p)
+    if not womens_association:  # x 1.0 for men leaves their chances as they are
+        p *= state.kept_while("_women_factor", (women_without_association,), lambda: np.where(
+            state.female, women_without_association, 1.0))
     if labour is not None:
         p *= labour.spare
     go = (eligible & (rng.random(state.n) < p)).nonzero()[0]
     if labour is not None:
+        if not len(go):  # most weeks: no army chance to work out (random(0) draws nothing)
+            return go, np.zeros(0, dtype=bool)
         if len(go) > 1:
             go = go[np.unique(state.household[go], return_index=True)[1]]  # one per household
-        return go, ~state.female[go] & (rng.random(len(go)) < labour.army[go])
+        return go, ~state.female[go] & (rng.random(len(go)) < labour.army_of(go))
     army = ~state.female[go] & (rng.random(len(go)) < army_share_men)
     return go, army
 

@@ -146,20 +146,30 @@ class Reliance:
         ``reliance_consciousness x c_w x max(1 - reliance_fear x f, 0)`` of its gap to 1,
         and his trust ``reliance_trust`` times the same factors (``c_w``: the worker's
         consciousness; ``f``: the worked-on person's fear). Pairs where either has left
-        the village lapse first."""
-        on = (self.worked_by >= 0).nonzero()[0]
+        the village lapse first. The pairs are kept until someone leaves or the assignment
+        changes (keyed on its bytes)."""
+        on, by = state.kept_while("_reliance_pairs", (self.worked_by.tobytes(),),
+                                  lambda: self._staying_pairs(state))
         if not len(on):
             return
+        reach = state.consciousness[by] * np.maximum(
+            1.0 - p["reliance_fear"] * state.fear[on], 0.0)
+        c, tr = state.consciousness, state.trust
+        c_on, tr_on = c[on], tr[on]
+        c[on] = c_on + p["reliance_consciousness"] * reach * (1.0 - c_on)
+        tr[on] = tr_on + p["reliance_trust"] * reach * (1.0 - tr_on)
+
+    def _staying_pairs(self, state: VillageState) -> np.ndarray:
+        """(2, k) the worked-on persons and their workers, both still in the village; pairs
+        where either has left lapse here (a lapse changes the assignment, so the next week
+        works the pairs out once more)."""
+        on = (self.worked_by >= 0).nonzero()[0]
         by = self.worked_by[on]
         stay = (state.status[on] == PRESENT) & (state.status[by] == PRESENT)
         if not stay.all():
             self.worked_by[on[~stay]] = -1
             on, by = on[stay], by[stay]
-        reach = state.consciousness[by] * np.maximum(
-            1.0 - p["reliance_fear"] * state.fear[on], 0.0)
-        c, tr = state.consciousness, state.trust
-        c[on] += p["reliance_consciousness"] * reach * (1.0 - c[on])
-        tr[on] += p["reliance_trust"] * reach * (1.0 - tr[on])
+        return np.stack((on, by))
 
     def outcomes(self, state: VillageState, stance: np.ndarray
                  ) -> dict[str, float | int]:
