@@ -35,6 +35,21 @@ def test_same_seed_same_district_and_villages_differ() -> None:
     assert len(set(np.round(a.initial_power, 6))) == len(a.villages)
 
 
+def test_the_district_clock_runs_its_villages_weeks() -> None:
+    """A district's step runs each village's week (VillageModel.run_week); the district's
+    Mesa clock advances, the villages' own weeks keep pace, and a village run this way is
+    the village run on its own with the same seed and method (no call, no pilots)."""
+    model = run(weeks=12, general_call=False, n_pilots=0)
+    assert model.steps == model.week == 12
+    assert all(v.week == 12 and v.steps == 0 for v in model.villages)
+    v = model.villages[0]
+    alone = DistrictModel(rng=1, **SMALL, general_call=False, n_pilots=0).villages[0]
+    for _ in range(12):
+        alone.step()
+    assert alone.steps == alone.week == 12
+    assert alone.outcomes() == v.outcomes()
+
+
 def test_outcomes_are_in_range_and_population_is_conserved() -> None:
     model = run(weeks=52, n_pilots=2)
     for key in DISTRICT_OUTCOMES:

@@ -586,3 +586,21 @@ def test_the_mass_line_beats_a_subjectivist_plan():
                                    decision_method="subjectivist")["recruitment_rate"]
                           for s in seeds])
     assert mass > subjective + 0.05, (mass, subjective)
+
+
+def test_neighbour_mean_is_the_adjacency_times_the_values_exactly():
+    """neighbour_mean calls SciPy's CSR kernel directly (population.py): it gives what the
+    sparse product gives, bit for bit, for masks, weights and strided views, and a person's
+    value is the mean over his Moore neighbours."""
+    s = VillageModel(rng=7, population=300).village
+    rng = np.random.default_rng(0)
+    wide = rng.random((s.n, 3))
+    for values in (rng.random(s.n) < 0.3, rng.random(s.n), wide[:, 1], np.zeros(s.n)):
+        got = s.neighbour_mean(values)
+        assert got.dtype == np.float64 and got.shape == (s.n,)
+        assert np.array_equal(got, s.adjacency @ np.asarray(values, dtype=float))
+    rows, cols = s.pairs()
+    x = rng.random(s.n)
+    for i in (0, s.n // 2, s.n - 1):
+        mine = cols[rows == i]
+        assert s.neighbour_mean(x)[i] == pytest.approx(x[mine].mean() if len(mine) else 0.0)

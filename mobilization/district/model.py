@@ -151,7 +151,7 @@ class DistrictModel(mesa.Model):
         goes out again even without pilots, its untested ideas unchanged)."""
         self.week += 1
         for v in self.villages:
-            v.step()
+            v.run_week()  # the district's clock is the one that advances
         if self.week % self.d["summing_up_interval"] == 0:
             if self.content:
                 self.send_call()
