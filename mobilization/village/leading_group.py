@@ -254,7 +254,7 @@ def vigilance(model: VillageLike) -> float:
     if len(group) == 0:
         return 0.0
     discipline = np.count_nonzero(~s.bad_element[group]) / len(group)
-    bearings = float(s.consciousness[group].mean())
+    bearings = float(s.consciousness[group].sum()) / len(group)  # the mean, as quality's
     return (discipline + bearings) / 2.0
 
 
