@@ -604,3 +604,23 @@ def test_neighbour_mean_is_the_adjacency_times_the_values_exactly():
     for i in (0, s.n // 2, s.n - 1):
         mine = cols[rows == i]
         assert s.neighbour_mean(x)[i] == pytest.approx(x[mine].mean() if len(mine) else 0.0)
+
+
+def test_attitudes_are_bounded_whether_or_not_they_stay_rows_of_one_block():
+    """VillageState.clip_attitudes bounds the four attitudes in one operation while they are
+    rows of one block, and one by one once an attitude has been replaced by another array:
+    the same values either way."""
+    def state():
+        s = VillageModel(rng=3, population=100).village
+        for k, name in enumerate(("grievance", "consciousness", "trust", "fear")):
+            getattr(s, name)[:] = np.linspace(-0.5 - k, 1.5 + k, s.n)
+        return s
+
+    kept, replaced = state(), state()
+    replaced.trust = replaced.trust.copy()  # no longer a row of the block
+    for s in (kept, replaced):
+        s.clip_attitudes()
+    for name in ("grievance", "consciousness", "trust", "fear"):
+        a, b = getattr(kept, name), getattr(replaced, name)
+        assert np.array_equal(a, b) and a.min() == 0.0 and a.max() == 1.0, name
+    assert kept.trust.base is kept._attitudes and replaced.trust.base is not replaced._attitudes

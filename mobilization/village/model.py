@@ -46,7 +46,6 @@ from .population import (
     SALVATION,
     VILLAGER,
     build_village,
-    clip01,
 )
 from .quotas import GOODS, QuotaBook, capacity
 from .scenario import VillageScenario
@@ -175,7 +174,8 @@ class VillageModel(mesa.Model):
         # Attitudes start at the equilibria of the initial burdens and gentry power, each
         # person scaled by the individual factor drawn in build_village.
         burden_h = dynamics.total_burden(s, self.government, p["levy_shift"])
-        s.grievance = np.clip(s.grievance * dynamics.grievance_target(s, burden_h, p), 0.0, 1.0)
+        s.grievance[:] = np.clip(s.grievance * dynamics.grievance_target(s, burden_h, p),
+                                 0.0, 1.0)
         s.fear *= dynamics.fear_target(s, self.government, dynamics.organized_around(s, p), p)
         self._update_attitude_reads()
         self.threat = Threat.none(s)  # the invader's raids (threat.py), if p["threat"]
@@ -335,8 +335,7 @@ class VillageModel(mesa.Model):
 
     def _update_attitude_reads(self) -> None:
         s = self.village
-        for values in (s.grievance, s.consciousness, s.trust, s.fear):
-            clip01(values, out=values)
+        s.clip_attitudes()
         self.stance = dynamics.stance(s, self.p)
 
     def _quotas_arrive(self) -> None:

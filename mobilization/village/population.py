@@ -106,6 +106,23 @@ class VillageState:
 
     def __post_init__(self) -> None:
         self.status.flags.writeable = False  # changed only by leave(): see present
+        # The four attitudes are rows of one block, so that the weekly bounds are one
+        # operation over all of them (clip_attitudes).
+        self._attitudes = np.array([self.grievance, self.consciousness, self.trust,
+                                    self.fear], dtype=float)
+        self.grievance, self.consciousness, self.trust, self.fear = self._attitudes
+
+    def clip_attitudes(self) -> None:
+        """Grievance, consciousness, trust and fear limited to [0, 1], in place: in one
+        operation while they are rows of one block, one by one if an attitude was
+        replaced by another array (``s.trust = ...``)."""
+        block = self._attitudes
+        rows = (self.grievance, self.consciousness, self.trust, self.fear)
+        if all(row.base is block for row in rows):
+            clip01(block, out=block)
+        else:
+            for row in rows:
+                clip01(row, out=row)
 
     @property
     def present(self) -> np.ndarray:
