@@ -9,6 +9,7 @@ times and their ratio: a figure the machine's mood mostly cancels out of.
 
     uv run python benchmarks/bench_against.py e196d73          # the district before issue 12
     uv run python benchmarks/bench_against.py HEAD~5 --villages 100 --repeats 3
+    uv run python benchmarks/bench_against.py e196d73 --what village   # default runs
 
 Only the village and district packages are compared (the reference gets an empty top-level
 ``__init__``); both import their own modules relatively, as they have since the first
@@ -28,7 +29,6 @@ import tarfile
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -46,7 +46,9 @@ def extract(rev: str, into: Path) -> str:
     return name
 
 
-def district_seconds(district: Any, n: int, seed: int, weeks: int = 104) -> float:
+def district_seconds(package: str, n: int, seed: int, weeks: int = 104) -> float:
+    """A district of ``n`` default villages over ``weeks`` weeks, construction included."""
+    district = importlib.import_module(f"{package}.district.model").DistrictModel
     t = time.perf_counter()
     model = district(rng=seed, n_villages=n)
     for _ in range(weeks):
@@ -54,10 +56,22 @@ def district_seconds(district: Any, n: int, seed: int, weeks: int = 104) -> floa
     return time.perf_counter() - t
 
 
+def villages_seconds(package: str, n: int, seed: int) -> float:
+    """``n`` default village runs (``simulate``, two years) one after another."""
+    simulate = importlib.import_module(f"{package}.village.run").simulate
+    t = time.perf_counter()
+    for i in range(n):
+        simulate(rng=seed * 1000 + i)
+    return time.perf_counter() - t
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("rev", help="the earlier commit (any git revision)")
     parser.add_argument("--villages", type=int, default=20)
+    parser.add_argument("--what", choices=("district", "village"), default="district",
+                        help="a district of --villages villages, or --villages default "
+                             "village runs one after another")
     parser.add_argument("--repeats", type=int, default=7)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
@@ -68,17 +82,17 @@ def main(argv: list[str] | None = None) -> int:
                   file=sys.stderr)
             return 2
         sys.path.insert(0, tmp)
-        reference = importlib.import_module(f"{name}.district.model").DistrictModel
-        from mobilization.district.model import DistrictModel as current
-
-        print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs; "
-              f"{args.villages} villages x 104 weeks, {args.repeats} repeats, interleaved")
-        district_seconds(reference, 3, 0)  # warm-up
-        district_seconds(current, 3, 0)
+        measure = district_seconds if args.what == "district" else villages_seconds
+        unit = (f"a district of {args.villages} villages" if args.what == "district"
+                else f"{args.villages} default village runs")
+        print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs; {unit} "
+              f"x 104 weeks, {args.repeats} repeats, interleaved")
+        measure(name, 3, 0)  # warm-up
+        measure("mobilization", 3, 0)
         ref, now = [], []
         for r in range(args.repeats):
-            ref.append(district_seconds(reference, args.villages, r + 1))
-            now.append(district_seconds(current, args.villages, r + 1))
+            ref.append(measure(name, args.villages, r + 1))
+            now.append(measure("mobilization", args.villages, r + 1))
     rm, nm = statistics.median(ref), statistics.median(now)
     print(f"{args.rev}: median {rm:.2f} s (min {min(ref):.2f})")
     print(f"now: median {nm:.2f} s (min {min(now):.2f})")
