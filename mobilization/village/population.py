@@ -35,7 +35,8 @@ KEPT = ("_present", "_adults", "_present_weight", "_household_present", "_househ
         "_household_count", "_soldier_family", "_labour", "_women_labour", "_levy_multiplier",
         "_person_spare", "_harvest", "_bond_cash", "_shoe_work", "_fully_worked", "_adult_men",
         "_fixed_burden", "_fear_exposed", "_women_factor", "_reliance_pairs")
-"""What VillageState keeps until someone leaves (VillageState._kept)."""
+"""What VillageState keeps until someone leaves (VillageState._kept, and kept_while: also
+until its key changes)."""
 
 # Roles on the grid.
 VILLAGER, ACTIVIST, PARTY = 0, 1, 2
