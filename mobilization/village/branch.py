@@ -184,10 +184,9 @@ class Branch:
 
     def _choose(self, model: VillageLike
                 ) -> tuple[Measure | None, tuple[np.ndarray, np.ndarray] | None]:
-        """``choose_measure``, and the turnout the choice was weighed with
-        (``mass_line.choose``) or judged with (``mass_line.judge``, where there was a
-        choice), None where neither needed it. The struggle that follows shares it:
-        choosing changes nothing in the village."""
+        """``choose_measure``, and the turnout now (``turnout``), which the choice was
+        weighed (``mass_line.choose``) and judged (``mass_line.judge``) with and the
+        struggle that follows shares: choosing changes nothing in the village."""
         open_ = self.open_measures()
         if not open_:
             return None, None
@@ -201,10 +200,8 @@ class Branch:
                 measure = open_[int(model.rng.integers(len(open_)))]
         else:
             measure, truth, turnout = mass_line.choose(model, self, open_)
-        if truth is None and len(open_) > 1:  # judge weighs the choice with turnout now
-            turnout = self.turnout(model) if turnout is None else turnout
-            truth = mass_line.weigh(model, self, open_, turnout=turnout)
-        mass_line.judge(model, self, open_, measure, truth)
+        turnout = self.turnout(model) if turnout is None else turnout
+        mass_line.judge(model, self, open_, measure, truth, turnout)
         return measure, turnout
 
     def weigh(self, model: VillageLike, measures: list[Measure]) -> dict[str, float]:

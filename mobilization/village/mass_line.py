@@ -382,14 +382,16 @@ def choose(model: VillageLike, branch: Branch, measures: list[Measure]
 
 # --- how good the choice was --------------------------------------------------------
 def judge(model: VillageLike, branch: Branch, measures: list[Measure], chosen: Measure,
-          value: dict[str, float] | None = None) -> None:
+          value: dict[str, float] | None = None,
+          turnout: tuple[np.ndarray, np.ndarray] | None = None) -> None:
     """Record how good a choice among ``measures`` was: the true value (``weigh``) of the
     chosen measure over the best open measure's, in [0, 1]. Only where there was a choice
     (two or more open measures) and something to gain (the best value above 0). ``value``
-    may give the true values when they are known already. Draws nothing."""
+    may give the true values, ``turnout`` the turnout to weigh them with, when they are
+    known already. Draws nothing."""
     if len(measures) < 2:
         return
-    value = weigh(model, branch, measures) if value is None else value
+    value = weigh(model, branch, measures, turnout=turnout) if value is None else value
     best = max(value.values())
     if best > 0:
         branch.decision_quality.append(float(value[chosen.key] / best))
