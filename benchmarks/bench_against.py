@@ -30,6 +30,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench_district import district_seconds  # this directory is on the path of a script
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -46,14 +48,10 @@ def extract(rev: str, into: Path) -> str:
     return name
 
 
-def district_seconds(package: str, n: int, seed: int, weeks: int = 104) -> float:
-    """A district of ``n`` default villages over ``weeks`` weeks, construction included."""
+def package_district_seconds(package: str, n: int, seed: int) -> float:
+    """``bench_district.district_seconds`` with ``package``'s district model."""
     district = importlib.import_module(f"{package}.district.model").DistrictModel
-    t = time.perf_counter()
-    model = district(rng=seed, n_villages=n)
-    for _ in range(weeks):
-        model.step()
-    return time.perf_counter() - t
+    return district_seconds(n, seed, district)
 
 
 def villages_seconds(package: str, n: int, seed: int) -> float:
@@ -82,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
                   file=sys.stderr)
             return 2
         sys.path.insert(0, tmp)
-        measure = district_seconds if args.what == "district" else villages_seconds
+        measure = package_district_seconds if args.what == "district" else villages_seconds
         unit = (f"a district of {args.villages} villages" if args.what == "district"
                 else f"{args.villages} default village runs")
         print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs; {unit} "

@@ -20,9 +20,11 @@ from mobilization.village.model import VillageModel
 TARGETS = {20: 1.0, 100: 5.0}
 
 
-def district_seconds(n: int, seed: int) -> float:
+def district_seconds(n: int, seed: int, district: type = DistrictModel) -> float:
+    """A district of ``n`` default villages over 104 weeks, construction included
+    (``district``: the model class, another version's in bench_against.py)."""
     t = time.perf_counter()
-    model = DistrictModel(rng=seed, n_villages=n)
+    model = district(rng=seed, n_villages=n)
     for _ in range(104):
         model.step()
     return time.perf_counter() - t
