@@ -399,12 +399,17 @@ def build_village(p: dict[str, Any], rng: np.random.Generator) -> VillageState:
     return state
 
 
+def class_land(p: dict[str, Any]) -> np.ndarray:
+    """(3,) a household's land by class (hired, poor, middle), in labour-units of a working
+    adult: ``land_poor``, ``land_middle``. A hired labourer's household has no land: that 0
+    is what a hired labourer is (DESIGN section 3: "households with land and labour")."""
+    return np.array([0.0, p["land_poor"], p["land_middle"]])
+
+
 def draw_land(p: dict[str, Any], hh_class: np.ndarray, rng: np.random.Generator
               ) -> np.ndarray:
-    """Each household's land in labour-units of a working adult: ``land_poor`` or
-    ``land_middle`` for its class times a factor within 1 plus or minus ``land_spread``.
-    A hired labourer's household has no land: that 0 is what a hired labourer is (DESIGN
-    section 3: "households with land and labour")."""
-    by_class = np.array([0.0, p["land_poor"], p["land_middle"]])
+    """Each household's land in labour-units of a working adult: its class's
+    (``class_land``) times a factor within 1 plus or minus ``land_spread``."""
     spread = p["land_spread"]
-    return by_class[hh_class] * rng.uniform(1.0 - spread, 1.0 + spread, size=len(hh_class))
+    return class_land(p)[hh_class] * rng.uniform(1.0 - spread, 1.0 + spread,
+                                                 size=len(hh_class))

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from .population import clip01
+from .population import class_land, clip01
 
 GOODS = ("grain", "bonds", "shoes")
 KINDS = ("recruits", *GOODS)
@@ -85,8 +85,7 @@ def sources(model: Any, households_present: np.ndarray | None = None
     def harvest() -> np.ndarray:  # unraided: land is fixed, labour kept
         if labour:
             return s.land * s.labour()
-        return (np.array([0.0, *land])[s.hh_class]
-                * households_present.astype(float))
+        return class_land(p)[s.hh_class] * households_present.astype(float)
 
     grain = s.kept_while("_harvest", (labour, land), harvest)
     threat = getattr(model, "threat", None)
@@ -129,7 +128,7 @@ def capacity(model: Any, src: dict[str, np.ndarray] | None = None) -> dict[str, 
             full_labour = np.bincount(s.household, weights=s.working_age,
                                       minlength=s.n_households)
             return np.array(np.dot(s.land, full_labour))
-        return np.array(np.array([0.0, *land])[s.hh_class].sum())
+        return np.array(class_land(p)[s.hh_class].sum())
 
     full = float(s.kept_while("_fully_worked", (labour, land), fully_worked))
     grain = 0.0 if full <= 0 else min(float(src["grain"].sum()) / full, 1.0)
