@@ -162,7 +162,7 @@ def _members_contact(model: VillageLike) -> tuple[np.ndarray, np.ndarray]:
     kept within :func:`steady`."""
     group = _group(model)
     held = False if group is None else group.held
-    if held is not True and held is not False:
+    if isinstance(held, tuple):  # worked out already in this stretch
         return held
     people = members(model)
     contact = _contact(model.village, people, _link(model))
