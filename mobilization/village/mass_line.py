@@ -71,7 +71,8 @@ class Branch(Protocol):
 
     def turnout(self, model: VillageLike) -> tuple[np.ndarray, np.ndarray]: ...
 
-    def strength(self, model: VillageLike, taking_part: np.ndarray) -> float: ...
+    def expected_strength(self, model: VillageLike, measure: Measure,
+                          turnout: tuple[np.ndarray, np.ndarray] | None = None) -> float: ...
 
     def needed(self, model: VillageLike, measure: Measure) -> float: ...
 
@@ -132,18 +133,14 @@ def chances(model: VillageLike, branch: Branch, measures: list[Measure],
     (``branch.turnout``, which ``turnout`` may give when it is known already), by key. The
     expected strength is worked out once for the measures that concern the same people
     (``welfare.concern``). Draws no random number."""
-    willing, leaders = branch.turnout(model) if turnout is None else turnout
-    # Each one's chance of taking part if concerned (a leader always takes part), as
-    # ``branch.expected_strength`` works it out, once for every group.
-    top = np.maximum(willing, leaders)
+    turnout = branch.turnout(model) if turnout is None else turnout
     slope = model.p["struggle_slope"]
     expected: dict[str, float] = {}
     out = {}
     for m in measures:
         group = concern(m)
         if group not in expected:
-            concerned = affected_people(model.village, m, model.week, model.p)
-            expected[group] = branch.strength(model, np.where(concerned, top, leaders))
+            expected[group] = branch.expected_strength(model, m, turnout)
         out[m.key] = float(sigmoid(expected[group] - branch.needed(model, m), slope))
     return out
 
